@@ -1,0 +1,1 @@
+"""Events: versioned pydantic models, their envelope, registry, upcasters and Kafka codec."""

@@ -1,0 +1,1 @@
+"""The event store: an interface, a Postgres implementation and an in-memory one."""
