@@ -1,0 +1,49 @@
+"""Settings from the environment (pydantic-settings). Read only when a bootstrap asks."""
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class KafkaClientProfile(BaseSettings):
+    """Client timings that work on both tansu and Apache Kafka.
+
+    tansu answers a fetch only when the consumer's max wait expires, so the wait is short;
+    its first group join waits half the session timeout, and 6 s is Kafka's minimum.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="KAFKA_", extra="ignore")
+
+    session_timeout_ms: int = 6000
+    heartbeat_interval_ms: int = 1000
+    fetch_max_wait_ms: int = 5
+    request_timeout_ms: int = 30000
+
+
+class ServiceSettings(BaseSettings):
+    """What every service needs; each service's bootstrap may subclass it."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    service_name: str = "membership"
+    postgres_dsn: str = Field(
+        default="postgresql://postgres@127.0.0.1:5432/lab27",
+        description="asyncpg DSN of this service's own database",
+    )
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    grpc_host: str = "127.0.0.1"
+    grpc_port: int = 50051
+    metrics_port: int = 0  # 0 = no Prometheus endpoint
+    log_level: str = "INFO"
+    log_json: bool = True
+    db_pool_size: int = 16
+    consistency_wait_ms: int = 2000  # bounded wait for a query that carries a token
+    kafka: KafkaClientProfile = Field(default_factory=KafkaClientProfile)
+
+    @property
+    def events_topic(self) -> str:
+        return f"lab27.{self.service_name}.events"
+
+    @property
+    def dlq_topic(self) -> str:
+        return f"lab27.{self.service_name}.dlq"
