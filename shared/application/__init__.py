@@ -1,0 +1,1 @@
+"""The application layer every service shares: load -> decide -> append."""

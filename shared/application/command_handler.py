@@ -1,0 +1,89 @@
+"""Load a stream, decide, append — in one store transaction — with idempotent request ids."""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Generic, TypeVar
+
+from shared.application.decider import Decider
+from shared.domain.errors import ConcurrencyConflict
+from shared.eventstore.base import NO_STREAM, AppendResult, EventStore, WrongExpectedVersion
+from shared.events.base import DomainEvent
+from shared.events.envelope import NewEvent
+from shared.events.registry import EventRegistry
+
+S = TypeVar("S")
+C = TypeVar("C")
+
+# A conflict we caused ourselves (no expected version from the client) is retried on fresh
+# state; past this many tries the client gets ABORTED and may retry with the same request id.
+MAX_REDECIDES = 5
+
+
+@dataclass(frozen=True)
+class CommandOutcome:
+    stream_id: str
+    version: int
+    position: int  # the consistency token a query may wait for
+    events: tuple[DomainEvent, ...]
+    duplicate: bool = False
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class CommandHandler(Generic[S, C]):
+    def __init__(self, store: EventStore, registry: EventRegistry, decider: Decider[S, C],
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        self._store = store
+        self._registry = registry
+        self._decider = decider
+        self._clock = clock
+
+    async def load(self, stream_id: str) -> tuple[S, int, int]:
+        """(state, version, position of the stream's last event); version 0 = no stream."""
+        envelopes = await self._store.read_stream(stream_id)
+        events = [self._registry.decode(e.type, e.schema_version, e.data) for e in envelopes]
+        last = envelopes[-1] if envelopes else None
+        return self._decider.fold(events), (last.version if last else NO_STREAM), (last.position if last else 0)
+
+    async def handle(self, stream_id: str, command: C, *, request_id: str | None = None,
+                     expected_version: int | None = None, correlation_id: str | None = None,
+                     causation_id: str | None = None) -> CommandOutcome:
+        if request_id is not None:
+            known = await self._store.lookup_request(request_id)
+            if known is not None:  # a retry: answer as the first time, decide nothing again
+                return _outcome(known, (), duplicate=True)
+        for _ in range(MAX_REDECIDES):
+            state, version, position = await self.load(stream_id)
+            if expected_version is not None and expected_version != version:
+                raise ConcurrencyConflict(
+                    f"stream {stream_id} is at version {version}, not {expected_version}")
+            decided = tuple(self._decider.decide(state, command))
+            if not decided:  # already done: nothing to append, the token is the stream's end
+                return CommandOutcome(stream_id, version, position, ())
+            new_events = [self._new_event(e, correlation_id, causation_id) for e in decided]
+            try:
+                result = await self._store.append(stream_id, self._decider.stream_type, version,
+                                                  new_events, request_id=request_id)
+            except WrongExpectedVersion:
+                if expected_version is not None:
+                    raise ConcurrencyConflict(f"stream {stream_id} changed concurrently") from None
+                continue  # someone else wrote first: decide again on fresh state
+            return _outcome(result, () if result.duplicate else decided, result.duplicate)
+        raise ConcurrencyConflict(f"stream {stream_id} kept changing; retry the request")
+
+    def _new_event(self, event: DomainEvent, correlation_id: str | None,
+                   causation_id: str | None) -> NewEvent:
+        event_type, schema_version, data = self._registry.encode(event)
+        occurred_at = getattr(event, "occurred_at", None) or self._clock()
+        return NewEvent(event_id=uuid.uuid4(), type=event_type, schema_version=schema_version,
+                        data=data, occurred_at=occurred_at, correlation_id=correlation_id,
+                        causation_id=causation_id)
+
+
+def _outcome(result: AppendResult, events: Sequence[DomainEvent], duplicate: bool) -> CommandOutcome:
+    return CommandOutcome(result.stream_id, result.version, result.position, tuple(events), duplicate)
