@@ -1,0 +1,1 @@
+"""membership: who belongs to the association and to the halles-civiques collective."""
