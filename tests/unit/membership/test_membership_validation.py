@@ -13,12 +13,13 @@ from services.membership.domain import (
     UpdateMemberProfile,
     admission_member_id,
     decide,
+    evolve,
+    initial,
 )
 from services.membership.domain.validation import luhn_valid
 from shared.contracts.membership import Contact
 from shared.domain.errors import InvalidArgument
 from tests.unit.membership.examples import PARIS_ID, paris_admitted
-from services.membership.domain import evolve, initial
 
 HUGE = "x" * 100_000
 MEMBER = evolve(initial, paris_admitted)
