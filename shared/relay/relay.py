@@ -1,0 +1,217 @@
+"""Store -> Kafka: at-least-once, in position order, one partition.
+
+Loop: publish everything after the checkpoint in batches (send without awaiting each
+record, then await the batch's acks), advance the checkpoint, sleep until NOTIFY
+lab27_events or the poll interval. Every ``check_interval`` and after any error it asks the
+topic what it really holds and rewinds the checkpoint if the broker is behind.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+
+from shared.kafka import ensure_topics, producer
+from shared.relay import checkpoint
+from shared.relay.outbox import OutgoingRecord, read_after
+from shared.relay.topic_probe import last_position
+from shared.settings import KafkaClientProfile
+
+log = logging.getLogger(__name__)
+
+NOTIFY_CHANNEL = "lab27_events"
+MAX_BATCH_BYTES = 1_000_000
+
+
+def events_topic(service: str) -> str:
+    return f"lab27.{service}.events"
+
+
+class Relay:
+    def __init__(
+        self,
+        dsn: str,
+        bootstrap: str,
+        service: str,
+        *,
+        batch_size: int = 5000,
+        poll_interval: float = 0.2,
+        check_interval: float = 1.0,
+        profile: KafkaClientProfile | None = None,
+    ) -> None:
+        self.dsn = dsn
+        self.bootstrap = bootstrap
+        self.service = service
+        self.topic = events_topic(service)
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self.check_interval = check_interval
+        self.profile = profile or KafkaClientProfile()
+        self.position = 0  # last position the broker acknowledged
+        self.published = 0  # records sent since start (republished ones included)
+        self.rewinds = 0
+        self._conn: asyncpg.Connection | None = None
+        self._listener: asyncpg.Connection | None = None
+        self._producer: AIOKafkaProducer | None = None
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+        self._next_check = 0.0
+        self._caught_up = asyncio.Event()
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f"relay-{self.service}")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self._close()
+
+    async def __aenter__(self) -> "Relay":
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    async def wait_published(self, position: int, timeout: float = 10.0) -> None:
+        """Until the broker has acknowledged ``position`` (tests, benchmarks, shutdown)."""
+        deadline = time.monotonic() + timeout
+        while self.position < position:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"relay {self.topic} at {self.position}, wanted {position}")
+            self._caught_up.clear()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._caught_up.wait(), max(0.0, deadline - time.monotonic()))
+
+    async def _run(self) -> None:
+        backoff = 0.1
+        while True:
+            try:
+                await self._connect()
+                if time.monotonic() >= self._next_check:
+                    await self._reconcile()
+                sent = await self._publish_pending()
+                backoff = 0.1
+                if sent == 0:
+                    self._caught_up.set()
+                    await self._sleep()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # broker or database away: back off, then verify the topic
+                log.warning("relay %s: %s: %s; retrying in %.1fs", self.topic, type(exc).__name__, exc, backoff)
+                await self._close()
+                self._next_check = 0.0
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 2.0)
+
+    async def _connect(self) -> None:
+        if self._conn is None or self._conn.is_closed():
+            self._conn = await asyncpg.connect(self.dsn)
+            await checkpoint.install(self._conn)
+            self.position = await checkpoint.load(self._conn, self.topic)
+        if self._listener is None or self._listener.is_closed():
+            self._listener = await asyncpg.connect(self.dsn)
+            await self._listener.add_listener(NOTIFY_CHANNEL, self._on_notify)
+        if self._producer is None:
+            await ensure_topics(self.bootstrap, [self.topic])
+            # ~1 MB record batches (under Kafka's default 1 MiB message.max.bytes): a backlog is
+            # sent in few produce requests; measured 82k events/s vs 56k with 128 KiB.
+            self._producer = producer(self.bootstrap, self.profile, max_batch_size=MAX_BATCH_BYTES)
+            await self._producer.start()
+
+    def _on_notify(self, *_: object) -> None:
+        self._wake.set()
+
+    async def _sleep(self) -> None:
+        timeout = min(self.poll_interval, max(0.0, self._next_check - time.monotonic()))
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout)
+        self._wake.clear()
+
+    async def _reconcile(self) -> None:
+        """Rewind the checkpoint to what the topic holds when the broker is behind."""
+        await ensure_topics(self.bootstrap, [self.topic])  # tansu lost it: recreate before reading
+        if self.position == 0:
+            self._next_check = time.monotonic() + self.check_interval
+            return  # nothing published yet: nothing the broker could have lost
+        held = await last_position(self.bootstrap, self.topic, self.profile)
+        if held < self.position:
+            log.warning("relay %s: broker holds up to position %d, checkpoint says %d: republishing",
+                        self.topic, held, self.position)
+            assert self._conn is not None
+            await checkpoint.save(self._conn, self.topic, held)
+            self.position = held
+            self.rewinds += 1
+        self._next_check = time.monotonic() + self.check_interval
+
+    async def _publish_pending(self) -> int:
+        """Publish batches until caught up; returns the number of records sent.
+
+        The next batch is read from Postgres while the broker acknowledges the current one:
+        the two waits overlap, which is most of the way to the throughput goal.
+        """
+        assert self._conn is not None and self._producer is not None
+        conn = self._conn
+        total = 0
+        records = await read_after(conn, self.position, self.batch_size, self.service)
+        while records:
+            futures = await self._send_batches(records)
+            full = len(records) == self.batch_size
+            ahead = asyncio.ensure_future(read_after(conn, records[-1].position, self.batch_size, self.service)
+                                          if full else _nothing())
+            try:
+                await asyncio.gather(*futures)  # every ack, or the first error: then nothing advances
+            except BaseException:
+                ahead.cancel()
+                with contextlib.suppress(BaseException):
+                    await ahead
+                raise
+            following = await ahead
+            self.position = records[-1].position
+            await checkpoint.save(conn, self.topic, self.position)
+            total += len(records)
+            self.published += len(records)
+            if time.monotonic() >= self._next_check:
+                return total  # let the loop verify the broker between long runs of batches
+            records = following
+        return total
+
+    async def _send_batches(self, records: list[OutgoingRecord]) -> list[asyncio.Future]:
+        """Queue records as ready-made 128 KiB record batches, in order; one future per batch.
+
+        aiokafka's batch API skips its per-message send() machinery (~10 µs each), which
+        otherwise caps a relay near 70k events/s; one partition keeps the order.
+        """
+        assert self._producer is not None
+        futures: list[asyncio.Future] = []
+        batch = self._producer.create_batch()
+        for record in records:
+            if batch.append(key=record.key, value=record.value, timestamp=None, headers=record.headers) is None:
+                futures.append(await self._producer.send_batch(batch, self.topic, partition=0))
+                batch = self._producer.create_batch()
+                batch.append(key=record.key, value=record.value, timestamp=None, headers=record.headers)
+        if batch.record_count():
+            futures.append(await self._producer.send_batch(batch, self.topic, partition=0))
+        return futures
+
+    async def _close(self, keep_producer: bool = False) -> None:
+        for conn in (self._conn, self._listener):
+            if conn is not None and not conn.is_closed():
+                with contextlib.suppress(Exception):
+                    await conn.close()
+        self._conn = self._listener = None
+        if self._producer is not None and not keep_producer:
+            with contextlib.suppress(Exception):
+                await self._producer.stop()
+            self._producer = None
+
+
+async def _nothing() -> list:
+    return []
