@@ -10,7 +10,7 @@ Invariants every implementation keeps (tests/integration/test_store_contract.py)
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -62,6 +62,13 @@ class EventStore(Protocol):
     async def read_stream(self, stream_id: str, from_version: int = 1) -> list[Envelope]: ...
 
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[Envelope]: ...
+
+    def iter_batches(self, after_position: int = 0,
+                     batch_size: int = 1000) -> AsyncIterator[list[Envelope]]:
+        """Every event after ``after_position`` in position order, as lists of at most
+        ``batch_size`` envelopes, until a read finds nothing more (for
+        rebuilds, exports and the relay)."""
+        ...
 
     async def last_position(self) -> int: ...
 
