@@ -1,0 +1,79 @@
+"""Correlation ids: one per gRPC call, taken from ``x-correlation-id`` metadata or made up.
+
+The id is bound in a ContextVar (for the application layer to stamp on the events it
+appends) and in structlog's context (so every log line of the call carries it), and is
+echoed to the client in trailing metadata, which exists on successes and failures alike.
+"""
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
+
+import grpc
+import structlog
+
+from shared.grpc.handlers import wrap_handler
+
+CORRELATION_ID_KEY = "x-correlation-id"
+_MAX_LENGTH = 128  # a client-supplied id is echoed and logged: keep it bounded
+
+_correlation_id: ContextVar[str | None] = ContextVar("lab27_correlation_id", default=None)
+
+
+def current_correlation_id() -> str | None:
+    """The correlation id of the gRPC call (or bound block) being served, if any."""
+    return _correlation_id.get()
+
+
+def new_correlation_id() -> str:
+    return str(uuid.uuid4())
+
+
+@contextmanager
+def bound_correlation_id(correlation_id: str) -> Iterator[str]:
+    """Bind ``correlation_id`` for the block: in the ContextVar and structlog's context.
+
+    Also usable outside gRPC (e.g. a reaction handling an event binds the event's id).
+    """
+    token = _correlation_id.set(correlation_id)
+    try:
+        with structlog.contextvars.bound_contextvars(correlation_id=correlation_id):
+            yield correlation_id
+    finally:
+        _correlation_id.reset(token)
+
+
+def correlation_id_from_metadata(metadata: grpc.aio.Metadata | tuple | None) -> str:
+    """The caller's id when it sent a usable one, else a fresh uuid4."""
+    for key, value in metadata or ():
+        if key == CORRELATION_ID_KEY and isinstance(value, str):
+            value = value.strip()
+            if value and len(value) <= _MAX_LENGTH and value.isprintable():
+                return value
+    return new_correlation_id()
+
+
+@asynccontextmanager
+async def _correlated_call(context: grpc.aio.ServicerContext) -> AsyncIterator[None]:
+    correlation_id = correlation_id_from_metadata(context.invocation_metadata())
+    # Set before the call runs; shared.grpc.errors keeps it when it aborts with details.
+    context.set_trailing_metadata(((CORRELATION_ID_KEY, correlation_id),))
+    with bound_correlation_id(correlation_id):
+        yield
+
+
+class CorrelationInterceptor(grpc.aio.ServerInterceptor):
+    """Binds the call's correlation id around every servicer method.
+
+    Must come before ErrorInterceptor in the server's interceptor list, so the id is
+    bound when an internal error is logged and reported.
+    """
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler | None:
+        return wrap_handler(await continuation(handler_call_details), _correlated_call)

@@ -1,0 +1,249 @@
+"""The gRPC kit through a real server and channel: status codes with details, health,
+reflection, correlation ids and graceful shutdown.
+
+The servicer is a generic handler over raw bytes (no proto needed): the request names
+the failure to raise.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections.abc import AsyncIterator, Callable
+
+import grpc
+import pydantic
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+from shared.domain import errors
+from shared.eventstore.base import WrongExpectedVersion
+from shared.grpc.client import correlation_id_of, error_info, field_violations, precondition_violations, rich_status
+from shared.grpc.correlation import CORRELATION_ID_KEY, current_correlation_id
+from shared.grpc.server import GrpcServer, create_server, serve_until_signal
+
+SERVICE = "lab27.test.v1.KitTestService"
+
+
+class Contact(pydantic.BaseModel):
+    email: str
+
+
+class Profile(pydantic.BaseModel):
+    name: str
+    contacts: list[Contact]
+
+
+def pydantic_error() -> pydantic.ValidationError:
+    try:
+        Profile.model_validate({"name": "Ville de Brest", "contacts": [{"mail": "x"}]})
+    except pydantic.ValidationError as exc:
+        return exc
+    raise AssertionError("the profile should not validate")
+
+
+class MemberHasLeft(errors.PreconditionFailed):
+    pass
+
+
+# What the test servicer raises, by the request's text.
+FAILURES: dict[str, Callable[[], Exception]] = {
+    "invalid": lambda: errors.InvalidArgument(
+        [errors.FieldViolation("name", "must not be empty"), errors.FieldViolation("siren", "must be 9 digits")]
+    ),
+    "pydantic": pydantic_error,
+    "precondition": lambda: MemberHasLeft("member m-1 has left"),
+    "not_found": lambda: errors.NotFound("no member m-404"),
+    "exists": lambda: errors.AlreadyExists("already admitted"),
+    "conflict": lambda: errors.ConcurrencyConflict("member m-1 changed"),
+    "wrong_version": lambda: WrongExpectedVersion("member-m-1", 3, 4),
+    "unavailable": lambda: errors.Unavailable("read model lagging"),
+    "not_implemented": lambda: NotImplementedError("Method not implemented!"),
+    "bug": lambda: RuntimeError("secret database password in traceback"),
+}
+
+
+async def fail(request: bytes, context: grpc.aio.ServicerContext) -> bytes:
+    raise FAILURES[request.decode()]()
+
+
+async def echo_correlation_id(request: bytes, context: grpc.aio.ServicerContext) -> bytes:
+    await asyncio.sleep(0)  # the id must survive an await
+    return (current_correlation_id() or "").encode()
+
+
+async def stream_then_fail(request: bytes, context: grpc.aio.ServicerContext) -> AsyncIterator[bytes]:
+    yield b"one"
+    yield b"two"
+    raise errors.NotFound("stream ran out")
+
+
+def kit_servicers() -> list:
+    handler = grpc.method_handlers_generic_handler(
+        SERVICE,
+        {
+            "Fail": grpc.unary_unary_rpc_method_handler(fail),
+            "Echo": grpc.unary_unary_rpc_method_handler(echo_correlation_id),
+            "Stream": grpc.unary_stream_rpc_method_handler(stream_then_fail),
+        },
+    )
+    return [(lambda h, server: server.add_generic_rpc_handlers((h,)), handler)]
+
+
+
+@pytest.fixture(scope="module")
+async def server() -> AsyncIterator[GrpcServer]:
+    running = create_server(kit_servicers(), [SERVICE], host="127.0.0.1", port=0)
+    await running.start()
+    yield running
+    await running.stop(grace=0)
+
+
+@pytest.fixture(scope="module")
+async def channel(server: GrpcServer) -> AsyncIterator[grpc.aio.Channel]:
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+        yield channel
+
+
+async def call_failing(channel: grpc.aio.Channel, failure: str) -> grpc.aio.AioRpcError:
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await channel.unary_unary(f"/{SERVICE}/Fail")(failure.encode(), timeout=5)
+    return raised.value
+
+
+@pytest.mark.parametrize(
+    ("failure", "code", "reason"),
+    [
+        ("precondition", grpc.StatusCode.FAILED_PRECONDITION, "MEMBER_HAS_LEFT"),
+        ("not_found", grpc.StatusCode.NOT_FOUND, "NOT_FOUND"),
+        ("exists", grpc.StatusCode.ALREADY_EXISTS, "ALREADY_EXISTS"),
+        ("conflict", grpc.StatusCode.ABORTED, "CONCURRENCY_CONFLICT"),
+        ("wrong_version", grpc.StatusCode.ABORTED, "WRONG_EXPECTED_VERSION"),
+        ("unavailable", grpc.StatusCode.UNAVAILABLE, "UNAVAILABLE"),
+        ("not_implemented", grpc.StatusCode.UNIMPLEMENTED, "NOT_IMPLEMENTED_ERROR"),
+    ],
+)
+async def test_domain_errors_map_to_status_codes_with_reason(channel, failure, code, reason) -> None:
+    error = await call_failing(channel, failure)
+    assert error.code() == code
+    status = rich_status(error)
+    assert status is not None and status.code == code.value[0] and status.message == error.details()
+    info = error_info(error)
+    assert info is not None and info.reason == reason and info.domain == "lab27"
+
+
+async def test_invalid_argument_names_every_field(channel) -> None:
+    error = await call_failing(channel, "invalid")
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert [(v.field, v.description) for v in field_violations(error)] == [
+        ("name", "must not be empty"),
+        ("siren", "must be 9 digits"),
+    ]
+
+
+async def test_pydantic_validation_error_names_the_field_path(channel) -> None:
+    error = await call_failing(channel, "pydantic")
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert [v.field for v in field_violations(error)] == ["contacts.0.email"]
+
+
+async def test_precondition_failure_carries_a_violation(channel) -> None:
+    error = await call_failing(channel, "precondition")
+    [violation] = precondition_violations(error)
+    assert violation.type == "MEMBER_HAS_LEFT" and violation.description == "member m-1 has left"
+
+
+async def test_wrong_expected_version_reports_both_versions(channel) -> None:
+    info = error_info(await call_failing(channel, "wrong_version"))
+    assert dict(info.metadata) == {"stream_id": "member-m-1", "expected_version": "3", "actual_version": "4"}
+
+
+async def test_a_bug_is_internal_with_correlation_id_and_no_traceback(channel) -> None:
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await channel.unary_unary(f"/{SERVICE}/Fail")(
+            b"bug", metadata=((CORRELATION_ID_KEY, "corr-bug-1"),), timeout=5
+        )
+    error = raised.value
+    assert error.code() == grpc.StatusCode.INTERNAL
+    assert error.details() == "internal error (correlation id corr-bug-1)"
+    everything_sent = error.details() + repr(error.trailing_metadata()) + repr(error.initial_metadata())
+    assert "Traceback" not in everything_sent and "secret" not in everything_sent
+    assert correlation_id_of(error.trailing_metadata()) == "corr-bug-1"
+
+
+async def test_streaming_methods_map_errors_too(channel) -> None:
+    call = channel.unary_stream(f"/{SERVICE}/Stream")(b"", timeout=5)
+    received = []
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        async for message in call:
+            received.append(message)
+    assert received == [b"one", b"two"]
+    assert raised.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+async def test_correlation_id_round_trips(channel) -> None:
+    call = channel.unary_unary(f"/{SERVICE}/Echo")(b"", metadata=((CORRELATION_ID_KEY, "corr-42"),), timeout=5)
+    assert await call == b"corr-42"
+    assert correlation_id_of(await call.trailing_metadata()) == "corr-42"
+
+
+async def test_a_missing_correlation_id_is_generated_and_echoed(channel) -> None:
+    call = channel.unary_unary(f"/{SERVICE}/Echo")(b"", timeout=5)
+    seen_by_servicer = (await call).decode()
+    assert len(seen_by_servicer) == 36
+    assert correlation_id_of(await call.trailing_metadata()) == seen_by_servicer
+    assert current_correlation_id() is None  # nothing leaks into the caller's context
+
+
+async def test_unknown_method_is_unimplemented(channel) -> None:
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await channel.unary_unary(f"/{SERVICE}/Nope")(b"", timeout=5)
+    assert raised.value.code() == grpc.StatusCode.UNIMPLEMENTED
+
+
+async def test_health_reports_serving(channel) -> None:
+    health = health_pb2_grpc.HealthStub(channel)
+    for service in ("", SERVICE):
+        reply = await health.Check(health_pb2.HealthCheckRequest(service=service), timeout=5)
+        assert reply.status == health_pb2.HealthCheckResponse.SERVING
+
+
+async def test_reflection_lists_the_services(channel) -> None:
+    stub = reflection_pb2_grpc.ServerReflectionStub(channel)
+    replies = stub.ServerReflectionInfo(
+        iter([
+            reflection_pb2.ServerReflectionRequest(list_services=""),
+            reflection_pb2.ServerReflectionRequest(file_containing_symbol="grpc.health.v1.Health"),
+        ]),
+        timeout=5,
+    )
+    listed, health_file = [reply async for reply in replies]
+    names = {s.name for s in listed.list_services_response.service}
+    assert {SERVICE, "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"} <= names
+    assert health_file.file_descriptor_response.file_descriptor_proto
+
+
+async def test_sigterm_reports_not_serving_then_stops_and_runs_on_stop() -> None:
+    running = create_server(kit_servicers(), [SERVICE], port=0)
+    await running.start()
+    stopped: list[str] = []
+
+    async def on_stop() -> None:
+        stopped.append(health_status(running))
+
+    serving = asyncio.create_task(serve_until_signal(running, on_stop=on_stop, grace=0.1))
+    await asyncio.sleep(0.05)
+    os.kill(os.getpid(), signal.SIGTERM)
+    await asyncio.wait_for(serving, timeout=5)
+    assert stopped == ["NOT_SERVING"]
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{running.port}") as channel:
+        with pytest.raises(grpc.aio.AioRpcError) as raised:
+            await channel.unary_unary(f"/{SERVICE}/Echo")(b"", timeout=1)
+    assert raised.value.code() == grpc.StatusCode.UNAVAILABLE
+
+
+def health_status(running: GrpcServer) -> str:
+    # Read the servicer's table directly: the server no longer accepts calls to ask it.
+    status = running.health._server_status[SERVICE]  # noqa: SLF001
+    return health_pb2.HealthCheckResponse.ServingStatus.Name(status)
