@@ -1,0 +1,1 @@
+"""Membership application layer: commands (load, decide, append) and read-model queries."""

@@ -1,0 +1,1 @@
+"""Membership read models, projected from lab27.membership.events."""
