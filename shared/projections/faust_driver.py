@@ -1,0 +1,57 @@
+"""A faust App whose consumer suits tansu and an exactly-once Postgres checkpoint.
+
+Two changes to faust-streaming 0.15.3's aiokafka driver:
+- fetch_max_wait_ms: faust hard-codes 1500 ms for its worker consumer; tansu answers a
+  fetch only when that wait expires, so idle-time events arrived after ~250-750 ms.
+  Measured on tansu, 1k events/s: p50 442 ms / p99 754 ms with 1500, 5.5 / 9.1 ms with 5.
+- faust silently drops a record whose offset is below the last one it read (its guard
+  against re-processing after a seek). After a broker restart the log starts again at
+  offset 0, so that guard would drop the republished history. Our checkpoint makes
+  redelivery harmless, so the guard is switched off.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import faust
+from faust.transport.drivers import aiokafka as faust_aiokafka
+
+
+class _NoReadOffsetGuard(defaultdict):
+    """faust reads it as ``get_read_offset(tp)``; None there means "never drop"."""
+
+    def __getitem__(self, key: Any) -> None:  # type: ignore[override]
+        return None
+
+
+class ShortWaitConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
+    def _create_worker_consumer(self, transport: Any) -> Any:
+        consumer = super()._create_worker_consumer(transport)
+        # Read by AIOKafkaConsumer.start() when it builds its Fetcher, which comes later.
+        consumer._fetch_max_wait_ms = getattr(self.app, "fetch_max_wait_ms", 5)
+        return consumer
+
+
+class ShortWaitConsumer(faust_aiokafka.Consumer):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._read_offset = _NoReadOffsetGuard(lambda: None)
+
+    def _new_consumer_thread(self) -> ShortWaitConsumerThread:
+        return ShortWaitConsumerThread(self, loop=self.loop, beacon=self.beacon)
+
+
+class ShortWaitTransport(faust_aiokafka.Transport):
+    Consumer = ShortWaitConsumer
+
+
+class ProjectionApp(faust.App):
+    """faust.App using the transport above; ``fetch_max_wait_ms`` is its one extra setting."""
+
+    def __init__(self, *args: Any, fetch_max_wait_ms: int = 5, **kwargs: Any) -> None:
+        self.fetch_max_wait_ms = fetch_max_wait_ms
+        super().__init__(*args, **kwargs)
+
+    def _new_transport(self) -> ShortWaitTransport:
+        return ShortWaitTransport(self.conf.broker_consumer, self)

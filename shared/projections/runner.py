@@ -1,0 +1,170 @@
+"""Runs a service's projections inside its process on an embedded faust App.
+
+One faust agent per projection, subscribed to all its source topics; each agent takes the
+records fetched so far (up to ``batch_size``, waiting at most ``batch_within`` for more) and
+applies them in one Postgres transaction (see applier.py). The App is started and stopped
+from asyncio code: no ``faust worker`` CLI, no web server, in-memory tables only.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import shutil
+import tempfile
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import asyncpg
+from faust.types import TP
+
+from shared.kafka import ensure_topics
+from shared.projections import schema
+from shared.projections.applier import Applier
+from shared.projections.dead_letters import DeadLetters
+from shared.projections.faust_driver import ProjectionApp
+from shared.projections.messages import Incoming
+from shared.projections.projection import Projection
+from shared.projections.waiter import PositionWaiter
+from shared.settings import KafkaClientProfile
+
+log = logging.getLogger(__name__)
+
+
+class ProjectionRunner:
+    def __init__(
+        self,
+        service: str,
+        projections: Sequence[Projection],
+        *,
+        bootstrap: str,
+        dsn: str | None = None,
+        pool: asyncpg.Pool | None = None,
+        batch_size: int = 1000,
+        batch_within: float = 0.002,
+        fetch_max_wait_ms: int = 5,
+        profile: KafkaClientProfile | None = None,
+        app_id: str | None = None,
+    ) -> None:
+        if (dsn is None) == (pool is None):
+            raise ValueError("give either dsn or pool")
+        self.service = service
+        self.projections = {p.name: p for p in projections}
+        self.bootstrap = bootstrap
+        self.dsn = dsn
+        self.pool = pool
+        self.batch_size = batch_size
+        self.batch_within = batch_within
+        self.fetch_max_wait_ms = fetch_max_wait_ms
+        self.profile = profile or KafkaClientProfile()
+        self.app_id = app_id or f"lab27-{service}-projections"
+        self.dead_letters = DeadLetters(bootstrap, service, self.profile)
+        self.appliers: dict[str, Applier] = {}
+        self.waiters: dict[str, PositionWaiter] = {}
+        self._locks = {name: asyncio.Lock() for name in self.projections}
+        self._rewinding: set[str] = set()
+        self._owns_pool = pool is None
+        self._app: ProjectionApp | None = None
+        self._datadir: str | None = None
+
+    def waiter(self, projection: str) -> PositionWaiter:
+        return self.waiters[projection]
+
+    async def start(self) -> None:
+        """Install schemas, then start consuming; returns once partitions are assigned."""
+        if self.pool is None:
+            self.pool = await asyncpg.create_pool(self.dsn, min_size=1, max_size=4)
+        async with self.pool.acquire() as conn:
+            for projection in self.projections.values():
+                await schema.install(conn, projection.name, projection.ddl)
+        await self.dead_letters.start()
+        await ensure_topics(self.bootstrap, sorted({t for p in self.projections.values() for t in p.topics}))
+        for projection in self.projections.values():
+            waiter = PositionWaiter(self.pool, projection.name)
+            self.waiters[projection.name] = waiter
+            self.appliers[projection.name] = Applier(projection, self.pool, self.dead_letters, waiter.advance)
+            await waiter._refresh("")
+        self._app = self._build_app()
+        await self._app.start()
+
+    async def stop(self) -> None:
+        if self._app is not None:
+            await self._app.stop()
+            self._app = None
+        await self.dead_letters.stop()
+        if self._owns_pool and self.pool is not None:
+            await self.pool.close()
+            self.pool = None
+        if self._datadir:
+            shutil.rmtree(self._datadir, ignore_errors=True)
+
+    async def __aenter__(self) -> "ProjectionRunner":
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @contextlib.asynccontextmanager
+    async def paused(self, projection: str) -> AsyncIterator[None]:
+        """No batch of ``projection`` is applied inside this block (rebuild swaps schemas here)."""
+        async with self._locks[projection]:
+            yield
+
+    def _build_app(self) -> ProjectionApp:
+        self._datadir = tempfile.mkdtemp(prefix="lab27-faust-")
+        app = ProjectionApp(
+            self.app_id,
+            fetch_max_wait_ms=self.fetch_max_wait_ms,
+            broker=[f"kafka://{host}" for host in self.bootstrap.split(",")],
+            store="memory://",
+            datadir=self._datadir,
+            web_enabled=False,
+            topic_partitions=1,
+            topic_allow_declare=False,  # topics are ensured above, with unlimited retention
+            topic_disable_leader=True,
+            consumer_auto_offset_reset="earliest",
+            broker_session_timeout=self.profile.session_timeout_ms / 1000,
+            broker_heartbeat_interval=self.profile.heartbeat_interval_ms / 1000,
+            broker_rebalance_timeout=self.profile.session_timeout_ms / 1000,
+        )
+        for projection in self.projections.values():
+            topic = app.topic(*projection.topics, key_serializer="raw", value_serializer="raw")
+            app.agent(topic, name=f"{self.app_id}.{projection.name}")(self._agent_for(projection.name))
+        return app
+
+    def _agent_for(self, name: str) -> Any:
+        async def agent(stream: Any) -> None:
+            async for events in stream.take_events(self.batch_size, within=self.batch_within):
+                messages = [_incoming(event.message) for event in events]
+                await self._apply(name, messages)
+
+        agent.__name__ = agent.__qualname__ = name
+        return agent
+
+    async def _apply(self, name: str, messages: list[Incoming]) -> None:
+        """Apply until it succeeds: a database outage must not skip records."""
+        backoff = 0.05
+        while True:
+            try:
+                async with self._locks[name]:
+                    gaps = await self.appliers[name].apply(messages)
+                break
+            except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError) as exc:
+                log.warning("projection %s: %s: %s; retrying in %.2fs", name, type(exc).__name__, exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 2.0)
+        seen = {m.topic for m in messages}
+        for topic in seen - gaps:
+            self._rewinding.discard(topic)
+        for topic in gaps - self._rewinding:
+            self._rewinding.add(topic)
+            assert self._app is not None
+            await self._app.consumer.seek(TP(topic, 0), 0)
+
+
+def _incoming(message: Any) -> Incoming:
+    headers = message.headers or []
+    if isinstance(headers, dict):
+        headers = list(headers.items())
+    return Incoming(message.topic, message.offset, message.key, message.value, list(headers))

@@ -1,0 +1,207 @@
+"""Store -> relay -> Kafka -> faust runner -> read model, against the real embedded stack.
+
+The test projection's handler is deliberately NOT idempotent (it adds amounts and logs
+every application), so any event applied twice or lost shows in the sums and counts.
+"""
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timezone
+
+import asyncpg
+import pytest
+from aiokafka import TopicPartition
+
+from shared.domain.errors import Unavailable
+from shared.events.base import DomainEvent
+from shared.events.codec import decode_value
+from shared.events.envelope import Envelope, NewEvent
+from shared.events.registry import EventRegistry
+from shared.eventstore.postgres import PostgresEventStore
+from shared.kafka import consumer
+from shared.projections import Projection, ProjectionRunner
+from shared.projections.rebuild import rebuild
+from shared.relay import Relay, events_topic
+
+pytestmark = pytest.mark.integration
+
+
+class Deposited(DomainEvent):
+    event_type = "Deposited"
+    amount: int
+
+
+class Exploded(DomainEvent):
+    event_type = "Exploded"
+    reason: str
+
+
+class Noted(DomainEvent):  # known to the registry, no handler: skipped, checkpoint advances
+    event_type = "Noted"
+    text: str
+
+
+DDL = """
+CREATE TABLE IF NOT EXISTS accounts (account text PRIMARY KEY, total bigint NOT NULL, deposits int NOT NULL);
+CREATE TABLE IF NOT EXISTS applications (position bigint NOT NULL);
+"""
+
+
+async def on_deposited(conn: asyncpg.Connection, env: Envelope, e: Deposited) -> None:
+    await conn.execute("INSERT INTO applications VALUES ($1)", env.position)
+    await conn.execute(
+        """INSERT INTO accounts VALUES ($1, $2, 1) ON CONFLICT (account)
+           DO UPDATE SET total = accounts.total + EXCLUDED.total, deposits = accounts.deposits + 1""",
+        env.stream_id, e.amount)
+
+
+async def on_exploded(conn: asyncpg.Connection, env: Envelope, e: Exploded) -> None:
+    await conn.execute("INSERT INTO applications VALUES ($1)", env.position)  # must be rolled back
+    raise RuntimeError(f"handler bug: {e.reason}")
+
+
+async def apply_deposits(conn: asyncpg.Connection, envs: Sequence[Envelope], events: Sequence[DomainEvent]) -> None:
+    """The set-based form rebuilds use."""
+    await conn.execute("INSERT INTO applications SELECT unnest($1::bigint[])", [e.position for e in envs])
+    await conn.execute(
+        """INSERT INTO accounts SELECT a, sum(x), count(*) FROM unnest($1::text[], $2::bigint[]) AS t(a, x)
+           GROUP BY a ON CONFLICT (account)
+           DO UPDATE SET total = accounts.total + EXCLUDED.total, deposits = accounts.deposits + EXCLUDED.deposits""",
+        [e.stream_id for e in envs], [e.amount for e in events])
+
+
+def ledger(service: str, batch: bool = False) -> Projection:
+    registry = EventRegistry([Deposited, Exploded, Noted])
+    return Projection(name="ledger", sources={events_topic(service): registry}, ddl=DDL,
+                      handlers={"Deposited": on_deposited, "Exploded": on_exploded},
+                      apply_batch=apply_deposits if batch else None)
+
+
+def new_service() -> str:
+    return f"t{uuid.uuid4().hex[:10]}"
+
+
+async def open_store(dsn: str, service: str) -> PostgresEventStore:
+    store = await PostgresEventStore.connect(dsn, service)
+    await store.migrate()
+    await store.start()
+    return store
+
+
+def event(kind: type[DomainEvent], **data: object) -> NewEvent:
+    return NewEvent(event_id=uuid.uuid4(), type=kind.event_type, data=data, occurred_at=datetime.now(timezone.utc))
+
+
+async def deposit_many(store: PostgresEventStore, count: int, accounts: int = 10, amount: int = 1) -> int:
+    """``count`` deposits spread over ``accounts`` streams; returns the last position."""
+    results = await asyncio.gather(*(
+        store.append(f"acct-{i % accounts}", "account", None, [event(Deposited, amount=amount)])
+        for i in range(count)))
+    return max(r.position for r in results)
+
+
+async def read_model(dsn: str, schema: str = "ledger") -> dict[str, int]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        row = await conn.fetchrow(
+            f"""SELECT (SELECT coalesce(sum(total), 0) FROM {schema}.accounts) AS total,
+                       (SELECT coalesce(sum(deposits), 0) FROM {schema}.accounts) AS deposits,
+                       (SELECT count(*) FROM {schema}.applications) AS applications,
+                       (SELECT count(DISTINCT position) FROM {schema}.applications) AS distinct_positions""")
+        return dict(row)
+    finally:
+        await conn.close()
+
+
+async def topic_positions(bootstrap: str, topic: str) -> list[int]:
+    """Every envelope position in the topic, in offset order (reads until a fetch is empty)."""
+    tp = TopicPartition(topic, 0)
+    reader = consumer(bootstrap, group_id=None)
+    await reader.start()
+    try:
+        reader.assign([tp])
+        reader.seek(tp, 0)
+        positions: list[int] = []
+        wait = 5000
+        while records := (await reader.getmany(tp, timeout_ms=wait)).get(tp, []):
+            positions += [decode_value(r.value).position for r in records]
+            wait = 300
+        return positions
+    finally:
+        await reader.stop()
+
+
+async def test_end_to_end_then_rebuild_gives_the_same_read_model(fresh_dsn: str, kafka_bootstrap: str) -> None:
+    service = new_service()
+    store = await open_store(fresh_dsn, service)
+    projection = ledger(service)
+    runner = ProjectionRunner(service, [projection], bootstrap=kafka_bootstrap, dsn=fresh_dsn)
+    try:
+        async with Relay(fresh_dsn, kafka_bootstrap, service), runner:
+            last = await deposit_many(store, 300, amount=2)
+            await store.append("acct-x", "account", None, [event(Noted, text="ignored by the ledger")])
+            await runner.waiter("ledger").wait_for(events_topic(service), last, timeout=20)
+            live = await read_model(fresh_dsn)
+            assert live == {"total": 600, "deposits": 300, "applications": 300, "distinct_positions": 300}
+
+            report = await rebuild(ledger(service, batch=True), runner.pool, stores={events_topic(service): store},
+                                   runner=runner, batch_size=64)
+            assert report.applied == 300 and report.events == 301
+            assert await read_model(fresh_dsn) == live
+
+            # The swapped-in schema is the live one now: new events land in it, once.
+            last = await deposit_many(store, 50, amount=2)
+            await runner.waiter("ledger").wait_for(events_topic(service), last, timeout=20)
+            assert await read_model(fresh_dsn) == {"total": 700, "deposits": 350, "applications": 350,
+                                                    "distinct_positions": 350}
+    finally:
+        await store.close()
+
+
+async def test_relay_restart_resumes_from_its_checkpoint_without_gaps(fresh_dsn: str, kafka_bootstrap: str) -> None:
+    service = new_service()
+    store = await open_store(fresh_dsn, service)
+    try:
+        first = await deposit_many(store, 120)
+        async with Relay(fresh_dsn, kafka_bootstrap, service, batch_size=50) as relay:
+            await relay.wait_published(first)
+        second = await deposit_many(store, 80)  # appended while no relay runs
+        async with Relay(fresh_dsn, kafka_bootstrap, service, batch_size=50) as relay:
+            assert relay.position in (0, first) or relay.position >= first
+            await relay.wait_published(second)
+            assert relay.rewinds == 0
+        positions = await topic_positions(kafka_bootstrap, events_topic(service))
+        expected = [p for p in await all_positions(fresh_dsn)]
+        assert positions == expected  # each once, in order: resumed exactly at its checkpoint
+    finally:
+        await store.close()
+
+
+async def all_positions(dsn: str) -> list[int]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return [r[0] for r in await conn.fetch("SELECT position FROM events ORDER BY position")]
+    finally:
+        await conn.close()
+
+
+async def test_wait_for_a_position_never_reached_is_unavailable(fresh_dsn: str, kafka_bootstrap: str) -> None:
+    from shared.projections.schema import install
+    from shared.projections.waiter import PositionWaiter
+
+    pool = await asyncpg.create_pool(fresh_dsn, min_size=1, max_size=2)
+    try:
+        async with pool.acquire() as conn:
+            await install(conn, "ledger", DDL)
+            await conn.execute("INSERT INTO ledger.checkpoint VALUES ('src', 5)")
+        waiter = PositionWaiter(pool, "ledger")
+        await waiter.wait_for("src", 5, timeout=1)  # from the database
+        with pytest.raises(Unavailable):
+            await waiter.wait_for("src", 6, timeout=0.2)
+        later = asyncio.get_running_loop().call_later(0.05, waiter.advance, "src", 6)
+        await waiter.wait_for("src", 6, timeout=1)  # woken in-process
+        later.cancel()
+    finally:
+        await pool.close()
