@@ -1,0 +1,166 @@
+"""Faults between store, broker and read model: broker restart, duplicates, poison.
+
+Every check counts what was lost or doubled; both must be 0.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from aiokafka import TopicPartition
+
+from shared.events.codec import header, to_kafka
+from shared.kafka import consumer, ensure_topics, producer
+from shared.projections import ProjectionRunner, dlq_topic
+from shared.relay import Relay, events_topic
+from shared.stack.stack import Stack
+from tests.integration.test_relay_projection import (
+    Deposited,
+    Exploded,
+    deposit_many,
+    event,
+    ledger,
+    new_service,
+    open_store,
+    read_model,
+)
+
+pytestmark = pytest.mark.integration
+
+
+async def read_all_records(bootstrap: str, topic: str, expect: int, timeout: float = 20) -> list:
+    tp = TopicPartition(topic, 0)
+    reader = consumer(bootstrap, group_id=None)
+    await reader.start()
+    try:
+        reader.assign([tp])
+        reader.seek(tp, 0)
+        records: list = []
+        deadline = time.monotonic() + timeout
+        while len(records) < expect and time.monotonic() < deadline:
+            records += (await reader.getmany(tp, timeout_ms=500)).get(tp, [])
+        return records
+    finally:
+        await reader.stop()
+
+
+async def test_broker_restart_loses_nothing_and_doubles_nothing(stack: Stack, fresh_dsn: str) -> None:
+    if stack.broker is None:
+        pytest.skip("external Kafka: cannot restart it")
+    bootstrap = stack.kafka_bootstrap_servers
+    service = new_service()
+    store = await open_store(fresh_dsn, service)
+    runner = ProjectionRunner(service, [ledger(service)], bootstrap=bootstrap, dsn=fresh_dsn)
+    topic = events_topic(service)
+    try:
+        async with Relay(fresh_dsn, bootstrap, service, check_interval=0.5) as relay, runner:
+            before = await deposit_many(store, 200)
+            await runner.waiter("ledger").wait_for(topic, before, timeout=20)
+
+            await asyncio.to_thread(stack.broker.restart)  # every topic and offset is gone
+            await ensure_topics(bootstrap, [topic, dlq_topic(service)])
+            after = await deposit_many(store, 200)
+            await runner.waiter("ledger").wait_for(topic, after, timeout=45)
+
+            assert relay.rewinds >= 1  # it noticed the empty topic and republished
+            assert await read_model(fresh_dsn) == {"total": 400, "deposits": 400, "applications": 400,
+                                                    "distinct_positions": 400}
+    finally:
+        await store.close()
+
+
+async def test_every_event_delivered_twice_is_applied_once(fresh_dsn: str, kafka_bootstrap: str) -> None:
+    service = new_service()
+    store = await open_store(fresh_dsn, service)
+    topic = events_topic(service)
+    await ensure_topics(kafka_bootstrap, [topic])
+    try:
+        last = await deposit_many(store, 150)
+        envelopes = await store.read_all(0, 1000)
+        send = producer(kafka_bootstrap)
+        await send.start()
+        try:
+            for envelope in envelopes:  # each twice in a row, then the whole history again
+                key, value, headers = to_kafka(envelope)
+                await send.send(topic, value, key, partition=0, headers=headers)
+                await send.send(topic, value, key, partition=0, headers=headers)
+            for envelope in envelopes:
+                key, value, headers = to_kafka(envelope)
+                await send.send(topic, value, key, partition=0, headers=headers)
+            await send.flush()
+        finally:
+            await send.stop()
+        async with ProjectionRunner(service, [ledger(service)], bootstrap=kafka_bootstrap, dsn=fresh_dsn) as runner:
+            await runner.waiter("ledger").wait_for(topic, last, timeout=20)
+            await asyncio.sleep(0.3)  # the third copies are consumed too
+        assert await read_model(fresh_dsn) == {"total": 150, "deposits": 150, "applications": 150,
+                                                "distinct_positions": 150}
+    finally:
+        await store.close()
+
+
+async def test_poison_messages_go_to_the_dlq_and_the_next_event_applies(fresh_dsn: str, kafka_bootstrap: str) -> None:
+    service = new_service()
+    store = await open_store(fresh_dsn, service)
+    topic = events_topic(service)
+    try:
+        async with Relay(fresh_dsn, kafka_bootstrap, service) as relay, \
+                ProjectionRunner(service, [ledger(service)], bootstrap=kafka_bootstrap, dsn=fresh_dsn) as runner:
+            await deposit_many(store, 5)
+            await store.append("acct-bad", "account", None, [event(Exploded, reason="boom")])
+            unknown = await store.append("acct-0", "account", None,
+                                         [event(Deposited, amount=1).model_copy(update={"type": "Vanished"})])
+            await relay.wait_published(unknown.position)
+            send = producer(kafka_bootstrap)
+            await send.start()
+            await send.send_and_wait(topic, b"\x00not json", b"acct-0", partition=0)
+            await send.stop()
+            good = await store.append("acct-0", "account", None, [event(Deposited, amount=7)])
+            await runner.waiter("ledger").wait_for(topic, good.position, timeout=20)
+
+            assert await read_model(fresh_dsn) == {"total": 12, "deposits": 6, "applications": 6,
+                                                    "distinct_positions": 6}
+            dead = await read_all_records(kafka_bootstrap, dlq_topic(service), expect=3)
+            kinds = sorted(header(list(r.headers), "error_type") for r in dead)
+            assert kinds == ["EventDecodeError", "RuntimeError", "UnknownEventType"]
+            for record in dead:
+                headers = list(record.headers)
+                assert header(headers, "source_topic") == topic
+                assert header(headers, "source_offset").isdigit()
+                assert header(headers, "error")
+            assert any(r.value == b"\x00not json" for r in dead)
+            assert runner.dead_letters.count == 3
+    finally:
+        await store.close()
+
+
+async def test_a_consumer_past_the_start_of_a_republished_log_rewinds(fresh_dsn: str, kafka_bootstrap: str) -> None:
+    """The race a broker restart opens: the relay republished past the consumer's old offset.
+
+    Simulated by committing the runner's group offset at 5 before it ever ran: it starts at
+    position 6, whose ``prev_position`` header (5) is above its checkpoint (0), so it must
+    seek back and apply 1..5 first rather than skip them.
+    """
+    service = new_service()
+    store = await open_store(fresh_dsn, service)
+    topic = events_topic(service)
+    runner = ProjectionRunner(service, [ledger(service)], bootstrap=kafka_bootstrap, dsn=fresh_dsn)
+    try:
+        last = await deposit_many(store, 10)
+        async with Relay(fresh_dsn, kafka_bootstrap, service) as relay:
+            await relay.wait_published(last)
+        tp = TopicPartition(topic, 0)
+        committer = consumer(kafka_bootstrap, group_id=runner.app_id)
+        await committer.start()
+        try:
+            committer.assign([tp])
+            await committer.commit({tp: 5})
+        finally:
+            await committer.stop()
+        async with runner:
+            await runner.waiter("ledger").wait_for(topic, last, timeout=20)
+        assert await read_model(fresh_dsn) == {"total": 10, "deposits": 10, "applications": 10,
+                                                "distinct_positions": 10}
+    finally:
+        await store.close()
