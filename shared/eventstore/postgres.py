@@ -77,6 +77,8 @@ class PostgresEventStore:
         self._queue: asyncio.Queue[Any] | None = None
         self._writer: asyncio.Task[None] | None = None
         self._closed = False
+        self.batches_written = 0  # transactions committed by the writer (for metrics, benches)
+        self.appends_written = 0  # appends that wrote events
 
     @classmethod
     async def connect(cls, dsn: str, producer: str, *, min_size: int = 1, max_size: int = 10,
@@ -198,6 +200,8 @@ class PostgresEventStore:
                 if plan.writes:
                     base = await conn.fetchval(INSERT_BATCH, *_insert_arguments(plan))
                 await conn.execute("COMMIT")
+                self.batches_written += 1
+                self.appends_written += len(plan.writes)
             except BaseException:
                 if not conn.is_closed():
                     with contextlib.suppress(Exception):
