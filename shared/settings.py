@@ -37,6 +37,8 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     db_pool_size: int = 16
+    # Group commit: seconds the store's writer waits to gather concurrent appends (see bench/appends.py).
+    append_batch_window: float = 0.0
     consistency_wait_ms: int = 2000  # bounded wait for a query that carries a token
     kafka: KafkaClientProfile = Field(default_factory=KafkaClientProfile)
 

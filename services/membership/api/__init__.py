@@ -1,0 +1,1 @@
+"""The membership gRPC API: translation between protos and commands/queries only."""
