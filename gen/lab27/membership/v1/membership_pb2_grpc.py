@@ -100,7 +100,7 @@ class MembershipServiceServicer:
 
     def AdmitMember(self, request, context):
         """Admits an organisation to a scheme. The member id is derived from the scheme and
-        the organisation's identity (SIREN, else kind + name), so admitting the same
+        the organisation's identity key (its SIREN, else its normalised name), so admitting the same
         organisation twice in a scheme fails with ALREADY_EXISTS.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
