@@ -169,7 +169,6 @@ async def test_relay_restart_resumes_from_its_checkpoint_without_gaps(fresh_dsn:
             await relay.wait_published(first)
         second = await deposit_many(store, 80)  # appended while no relay runs
         async with Relay(fresh_dsn, kafka_bootstrap, service, batch_size=50) as relay:
-            assert relay.position in (0, first) or relay.position >= first
             await relay.wait_published(second)
             assert relay.rewinds == 0
         positions = await topic_positions(kafka_bootstrap, events_topic(service))
