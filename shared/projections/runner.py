@@ -45,6 +45,7 @@ class ProjectionRunner:
         fetch_max_wait_ms: int = 5,
         profile: KafkaClientProfile | None = None,
         app_id: str | None = None,
+        end_check_interval: float = 1.0,
     ) -> None:
         if (dsn is None) == (pool is None):
             raise ValueError("give either dsn or pool")
@@ -66,6 +67,8 @@ class ProjectionRunner:
         self._owns_pool = pool is None
         self._app: ProjectionApp | None = None
         self._datadir: str | None = None
+        self.end_check_interval = end_check_interval
+        self._end_watch: asyncio.Task | None = None
 
     def waiter(self, projection: str) -> PositionWaiter:
         return self.waiters[projection]
@@ -86,8 +89,14 @@ class ProjectionRunner:
             await waiter._refresh("")
         self._app = self._build_app()
         await self._app.start()
+        self._end_watch = asyncio.create_task(self._watch_log_ends(), name=f"{self.app_id}-log-ends")
 
     async def stop(self) -> None:
+        if self._end_watch is not None:
+            self._end_watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._end_watch
+            self._end_watch = None
         if self._app is not None:
             await self._app.stop()
             self._app = None
@@ -110,6 +119,38 @@ class ProjectionRunner:
         """No batch of ``projection`` is applied inside this block (rebuild swaps schemas here)."""
         async with self._locks[projection]:
             yield
+
+    async def _watch_log_ends(self) -> None:
+        """Seek to 0 when the consumer stands past the end of its partition's log.
+
+        A broker that lost its log (tansu restarted) starts offsets at 0 again, and the relay
+        republishes one record per position, so the new log can be shorter than the old one
+        (which also held records published twice). Kafka answers a fetch past the end with
+        OFFSET_OUT_OF_RANGE and the consumer resets; tansu answers with nothing, so without
+        this the projection waits until the new log grows past the old offset. Replaying
+        from 0 is harmless: records at or below the checkpoint are skipped.
+        """
+        while True:
+            await asyncio.sleep(self.end_check_interval)
+            app = self._app
+            if app is None:
+                continue
+            try:
+                for tp in sorted(app.consumer.assignment()):
+                    # Position first: on one log the end read afterwards is at least as far.
+                    # The end is what the last fetch response said; tansu's ListOffsets is no
+                    # use here (it answers the last batch's base offset + 1).
+                    position = await app.consumer.position(tp)
+                    end = app.consumer.highwater(tp)
+                    if position is not None and end is not None and position > end:
+                        log.warning("projections %s: %s[%d] at offset %d, past the log end %d "
+                                    "(broker lost its log): rewinding to 0", self.app_id, tp.topic,
+                                    tp.partition, position, end)
+                        await app.consumer.seek(tp, 0)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - broker away: try again next round
+                log.debug("projections %s: log end check failed: %r", self.app_id, exc)
 
     def _build_app(self) -> ProjectionApp:
         self._datadir = tempfile.mkdtemp(prefix="lab27-faust-")
