@@ -1,0 +1,50 @@
+"""Prometheus metrics of a running service, read from its parts at scrape time.
+
+A collector (not counters incremented on the hot path) keeps the request path free of
+metric bookkeeping; the figures come from the counters the parts keep anyway.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+if TYPE_CHECKING:
+    from shared.runtime import ServiceRuntime
+
+
+class RuntimeCollector(Collector):
+    def __init__(self, runtime: "ServiceRuntime") -> None:
+        self.runtime = runtime
+
+    def collect(self) -> Iterator:
+        service = self.runtime.settings.service_name
+        infra, relay = self.runtime.infra, self.runtime.relay
+        if infra is not None:
+            batches = CounterMetricFamily("lab27_store_commits", "Group-commit transactions written", labels=["service"])
+            batches.add_metric([service], infra.store.batches_written)
+            appends = CounterMetricFamily("lab27_store_appends", "Appends that wrote events", labels=["service"])
+            appends.add_metric([service], infra.store.appends_written)
+            yield from (batches, appends)
+            applied = CounterMetricFamily("lab27_projection_events_applied", "Events applied to a read model",
+                                          labels=["service", "projection"])
+            position = GaugeMetricFamily("lab27_projection_position", "Last position applied, per source topic",
+                                         labels=["service", "projection", "source"])
+            runner = infra.projections
+            for name, applier in runner.appliers.items():
+                applied.add_metric([service, name], applier.applied)
+                for source in runner.projections[name].topics:
+                    position.add_metric([service, name, source], runner.waiter(name).position(source))
+            dead = CounterMetricFamily("lab27_dead_letters", "Messages sent to the DLQ", labels=["service"])
+            dead.add_metric([service], runner.dead_letters.count)
+            yield from (applied, position, dead)
+        if relay is not None:
+            published = GaugeMetricFamily("lab27_relay_position", "Last position the broker acknowledged",
+                                          labels=["service"])
+            published.add_metric([service], relay.position)
+            rewinds = CounterMetricFamily("lab27_relay_rewinds", "Republications after broker data loss",
+                                          labels=["service"])
+            rewinds.add_metric([service], relay.rewinds)
+            yield from (published, rewinds)
