@@ -1,0 +1,40 @@
+"""End-to-end fixtures: each test module gets its own membership process, database and broker.
+
+The service runs as ``python -m services.membership`` (a separate process) and tests reach
+it only through gRPC. Its log is kept under .lab27/e2e-<pid>/<module>/membership.log.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+
+import pytest
+
+from shared.stack.stack import Stack
+from tests.conftest import ROOT
+from tests.e2e.membership_process import MembershipService, create_database, drop_database, new_database_name
+
+
+def admin_dsn(stack: Stack) -> str:
+    return stack.postgres_dsn("membership").rsplit("/", 1)[0] + "/postgres"
+
+
+@pytest.fixture(scope="module")
+async def membership(stack: Stack, request: pytest.FixtureRequest) -> AsyncIterator[MembershipService]:
+    """A running membership service on a fresh database and a private tansu broker."""
+    admin = admin_dsn(stack)
+    name = new_database_name()
+    await create_database(admin, name)
+    module = request.module.__name__.rsplit(".", 1)[-1]
+    work_dir = ROOT / ".lab27" / f"e2e-{os.getpid()}" / f"{module}-{name[-6:]}"
+    extra_env = getattr(request.module, "SERVICE_ENV", {})
+    service = MembershipService(dsn=admin.rsplit("/", 1)[0] + f"/{name}", work_dir=work_dir, extra_env=extra_env)
+    try:
+        await service.start()
+        yield service
+    finally:
+        await service.close()
+        await drop_database(admin, name)
+    unexpected = service.recorder.unexpected()
+    assert not unexpected, f"calls answered UNKNOWN/INTERNAL: {unexpected[:5]} (log: {service.log_path})"
+
