@@ -1,0 +1,334 @@
+"""Processes for the gRPC benchmarks: the membership service on an embedded stack, a no-op
+baseline server, and a checkpoint poller — each its own process, so the bench's client
+never shares an interpreter (or a GIL) with what it measures.
+
+    async with membership_service() as svc:      # Postgres + tansu + `python -m services.membership`
+        svc.target, svc.dsn, svc.pid
+    async with noop_server() as srv:             # same create_server(), AdmitMember does nothing
+        srv.target, srv.pid
+
+`python -m bench._service noop PORT` and `python -m bench._service poll DSN SOURCE SECONDS`
+are the subprocess entry points. POSTGRES_DSN / KAFKA_BOOTSTRAP_SERVERS name external
+servers instead of the embedded ones.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Running:
+    target: str
+    pid: int
+    dsn: str = ""
+    bootstrap: str = ""
+    roots: tuple[int, ...] = ()  # other processes of ours (the postmaster), for cpu_snapshot()
+
+    def cpu_seconds(self) -> float:
+        return cpu_seconds(self.pid)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its threads (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def cpu_snapshot(roots: tuple[int, ...] = ()) -> dict[int, tuple[str, float]]:
+    """{pid: (group, CPU seconds)} of this process, ``roots`` and all their descendants."""
+    stats: dict[int, tuple[int, str, str, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        comm = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat.rsplit(")", 1)[1].split()
+        stats[int(entry.name)] = (int(fields[1]), comm, cmdline, (int(fields[11]) + int(fields[12])) / CLK_TCK)
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, *_rest) in stats.items():
+        children.setdefault(ppid, []).append(pid)
+    mine, todo = set(), [os.getpid(), *roots]
+    while todo:
+        pid = todo.pop()
+        if pid in stats and pid not in mine:
+            mine.add(pid)
+            todo.extend(children.get(pid, ()))
+    return {pid: (_label(pid, stats[pid][1], stats[pid][2]), stats[pid][3]) for pid in mine}
+
+
+def _label(pid: int, comm: str, cmdline: str) -> str:
+    if pid == os.getpid():
+        return "client"
+    if comm.startswith("postgres") or cmdline.startswith("postgres"):
+        return "postgres"
+    if comm.startswith("tansu"):
+        return "tansu"
+    if "services." in cmdline:
+        return "service"
+    if "bench._service noop" in cmdline:
+        return "no-op server"
+    if "bench._service poll" in cmdline:
+        return "poller"
+    return "other"
+
+
+def cpu_by_group(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]],
+                 wall: float) -> dict[str, float]:
+    """Cores used per group of processes between two snapshots (processes alive at the end)."""
+    groups: dict[str, float] = {}
+    for pid, (label, cpu) in after.items():
+        used = cpu - before.get(pid, (label, 0.0))[1]
+        groups[label] = groups.get(label, 0.0) + used / wall
+    return dict(sorted(groups.items(), key=lambda kv: -kv[1]))
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "gen"), env.get("PYTHONPATH", "")])
+    env.update(extra)
+    return env
+
+
+async def _wait_for_line(proc: subprocess.Popen, needle: str, timeout: float, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"process exited ({proc.returncode}); see {log}:\n{log.read_text()[-3000:]}")
+        if needle in log.read_text(errors="replace"):
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError(f"no {needle!r} after {timeout}s; see {log}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextlib.asynccontextmanager
+async def membership_service(python_args: tuple[str, ...] = ("-m", "services.membership"),
+                             **settings: str) -> AsyncIterator[Running]:
+    """The membership service in a subprocess, on a fresh database and broker.
+
+    ``settings`` become environment variables of the service (e.g. APPEND_BATCH_WINDOW="0.001").
+    """
+    from shared.stack.ports import free_port
+
+    folder = ROOT / ".lab27" / f"bench-{os.getpid()}-svc-{uuid.uuid4().hex[:6]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    server = broker = None
+    db = f"bench_{uuid.uuid4().hex[:10]}"
+    try:
+        external_pg = os.environ.get("POSTGRES_DSN")
+        external_kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+
+        def start_pg() -> str:
+            nonlocal server
+            if external_pg:
+                import asyncpg
+
+                async def create() -> None:
+                    conn = await asyncpg.connect(external_pg)
+                    try:
+                        await conn.execute(f'CREATE DATABASE "{db}"')
+                    finally:
+                        await conn.close()
+
+                asyncio.run(create())
+                return external_pg.rsplit("/", 1)[0] + f"/{db}"
+            from shared.stack.postgres import EmbeddedPostgres
+
+            server = EmbeddedPostgres(folder / "pgdata").start()
+            server.create_database(db)
+            return server.dsn(db)
+
+        def start_broker() -> str:
+            nonlocal broker
+            if external_kafka:
+                return external_kafka
+            from shared.stack.broker import EmbeddedBroker
+
+            broker = EmbeddedBroker(folder / "tansu.log").start()
+            return broker.bootstrap_servers
+
+        dsn, bootstrap = await asyncio.gather(asyncio.to_thread(start_pg), asyncio.to_thread(start_broker))
+        port = free_port()
+        log = folder / "service.log"
+        env = _env(SERVICE_NAME="membership", POSTGRES_DSN=dsn, KAFKA_BOOTSTRAP_SERVERS=bootstrap,
+                   GRPC_HOST="127.0.0.1", GRPC_PORT=str(port), LOG_LEVEL="WARNING", **settings)
+        with log.open("wb") as out:
+            proc = subprocess.Popen([sys.executable, *python_args], cwd=ROOT, env=env,
+                                    stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        try:
+            await _wait_for_line(proc, "serving gRPC", 60, log)
+            roots = ()
+            if server is not None:
+                roots = (int((server.data_dir / "postmaster.pid").read_text().split()[0]),)
+            yield Running(f"127.0.0.1:{port}", proc.pid, dsn, bootstrap, roots)
+        finally:
+            _stop(proc)
+    finally:
+        if broker is not None:
+            broker.stop()
+        if server is not None:
+            server.destroy()
+        elif os.environ.get("POSTGRES_DSN"):
+            import asyncpg
+
+            with contextlib.suppress(Exception):
+                conn = await asyncpg.connect(os.environ["POSTGRES_DSN"])
+                await conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+                await conn.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.asynccontextmanager
+async def noop_server(bare: bool = False) -> AsyncIterator[Running]:
+    """The baseline: shared.grpc.server.create_server (same interceptors, health, reflection)
+    serving MembershipService whose AdmitMember answers a constant response at once.
+    ``bare``: a plain grpc.aio.server without our interceptors (shows what they cost)."""
+    from shared.stack.ports import free_port
+
+    port = free_port()
+    folder = ROOT / ".lab27" / f"bench-{os.getpid()}-noop-{uuid.uuid4().hex[:6]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / "noop.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "bench._service", "noop", str(port), "bare" if bare else "standard"], cwd=ROOT,
+                                env=_env(), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    try:
+        await _wait_for_line(proc, "serving", 30, log)
+        yield Running(f"127.0.0.1:{port}", proc.pid)
+    finally:
+        _stop(proc)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def checkpoint_poller(dsn: str, topic: str, seconds: float, schema: str = "member_directory"):
+    """Polls, every 1 ms for ``seconds`` in a separate process and on one connection, the
+    projection's checkpoint (``<schema>.checkpoint`` for ``topic``) and the relay's
+    (``relay_checkpoint``). ``.result()`` returns ([(time.monotonic(), projection position,
+    relay position)] at each change, number of polls)."""
+    proc = subprocess.Popen([sys.executable, "-m", "bench._service", "poll", dsn, topic, str(seconds), schema],
+                            cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+
+    class Poller:
+        pid = proc.pid
+
+        @staticmethod
+        def wait_ready() -> None:
+            assert proc.stdout is not None
+            line = proc.stdout.readline()
+            if not line.startswith(b"ready"):
+                raise RuntimeError(f"poller failed: {line!r}")
+
+        @staticmethod
+        def result() -> tuple[list[tuple[float, int, int]], int]:
+            out, _ = proc.communicate(timeout=seconds + 30)
+            data = json.loads(out)
+            return [tuple(c) for c in data["changes"]], data["polls"]
+
+    try:
+        yield Poller
+    finally:
+        _stop(proc)
+
+
+# -- subprocess entry points -----------------------------------------------------------------
+
+async def _serve_noop(port: int, bare: bool) -> None:
+    import grpc
+
+    from lab27.common.v1 import common_pb2
+    from lab27.membership.v1 import membership_pb2 as pb
+    from lab27.membership.v1 import membership_pb2_grpc
+    from shared.grpc.server import create_server
+
+    reply = pb.AdmitMemberResponse(member_id=str(uuid.uuid4()), result=common_pb2.CommandResult(
+        stream_id=str(uuid.uuid4()), version=1, consistency_token="p1"))
+
+    class Noop(membership_pb2_grpc.MembershipServiceServicer):
+        async def AdmitMember(self, request, context):
+            return reply
+
+        async def GetMember(self, request, context):
+            return pb.GetMemberResponse()
+
+    if bare:
+        raw = grpc.aio.server()
+        membership_pb2_grpc.add_MembershipServiceServicer_to_server(Noop(), raw)
+        raw.add_insecure_port(f"127.0.0.1:{port}")
+        await raw.start()
+        print("serving", flush=True)
+        await raw.wait_for_termination()
+        return
+    full_name = pb.DESCRIPTOR.services_by_name["MembershipService"].full_name
+    server = create_server([(membership_pb2_grpc.add_MembershipServiceServicer_to_server, Noop())],
+                           [full_name], "127.0.0.1", port)
+    await server.start()
+    print("serving", flush=True)
+    await server.server.wait_for_termination()
+
+
+async def _poll(dsn: str, topic: str, seconds: float, schema: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(dsn)
+    stmt = await conn.prepare(
+        f'''SELECT (SELECT position FROM "{schema}".checkpoint WHERE source = $1),
+                  (SELECT position FROM relay_checkpoint WHERE topic = $1)''')
+    changes: list[tuple[float, int, int]] = []
+    last = None
+    polls = 0
+    print("ready", flush=True)
+    end = time.monotonic() + seconds
+    next_at = time.monotonic()
+    while (now := time.monotonic()) < end:
+        row = await stmt.fetchrow(topic)
+        seen = time.monotonic()
+        polls += 1
+        current = (row[0] or 0, row[1] or 0)
+        if current != last:
+            changes.append((seen, *current))
+            last = current
+        next_at = max(next_at + 0.001, now)
+        delay = next_at - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+    await conn.close()
+    sys.stdout.write(json.dumps({"changes": changes, "polls": polls}))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    command = sys.argv[1]
+    if command == "noop":
+        asyncio.run(_serve_noop(int(sys.argv[2]), sys.argv[3] == "bare"))
+    elif command == "poll":
+        asyncio.run(_poll(sys.argv[2], sys.argv[3], float(sys.argv[4]), sys.argv[5]))
+    else:
+        raise SystemExit(f"unknown command {command!r}")

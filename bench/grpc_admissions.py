@@ -1,0 +1,179 @@
+"""Admissions/s through gRPC (AdmitMember, a new organisation each call, its own request id)
+at 1 and 32 calls in flight, p50/p99 latency, against a same-run baseline: a no-op
+AdmitMember on a server built by the same create_server() (same interceptors, health,
+reflection) in its own process. A third row, the no-op on a bare grpc.aio.server without
+our interceptors, shows what the interceptors cost.
+
+The client is this process (grpc.aio, requests serialised before the clock starts,
+responses left as bytes); the servers are subprocesses. On a 2-core machine the client,
+the server, Postgres and tansu share the CPU, so the table shows the CPU each used
+(cores = CPU seconds per wall second) and the whole machine's.
+
+BENCH_SECONDS (default 5) is the measured time per scenario, after 1 s of warm-up.
+BENCH_BATCH_WINDOW: also run the service with APPEND_BATCH_WINDOW set to it (seconds).
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+
+from bench._service import Running, cpu_by_group, cpu_snapshot, membership_service, noop_server
+from lab27.membership.v1 import membership_pb2 as pb
+
+SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
+WARMUP = 1.0
+IN_FLIGHT = (1, 32)
+CHANNELS = 2
+ADMIT = "/lab27.membership.v1.MembershipService/AdmitMember"
+GOAL_RATIO, GOAL_P99_MS = 0.75, 25.0
+CPU_GROUPS = ("client", "server", "postgres", "tansu", "not ours")
+
+
+def admission_request(tag: str, i: int) -> bytes:
+    return pb.AdmitMemberRequest(
+        request_id=f"{tag}-{i}-{uuid.uuid4().hex}", scheme=pb.SCHEME_ASSOCIATION, kind=pb.KIND_COMMUNE,
+        name=f"Commune bench {tag} {i}", territory="Bretagne", dues_paid_until=2025,
+        contacts=[pb.Contact(name="Camille Martin", email=f"c{i}@example.org", role="innovation")],
+    ).SerializeToString()
+
+
+class Requests:
+    """Serialised admissions, made ahead in chunks so the measured loop only sends bytes."""
+
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+        self.made = 0
+        self.ready: list[bytes] = []
+
+    def fill(self, n: int) -> None:
+        self.ready.extend(admission_request(self.tag, self.made + i) for i in range(n))
+        self.made += n
+
+    def take(self) -> bytes:
+        if not self.ready:
+            self.fill(1000)
+        return self.ready.pop()
+
+
+def channels(target: str, n: int = CHANNELS) -> list[grpc.aio.Channel]:
+    # A local subchannel pool: each channel gets its own connection.
+    return [grpc.aio.insecure_channel(target, options=[("grpc.use_local_subchannel_pool", 1)]) for _ in range(n)]
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
+@dataclass
+class Figures:
+    name: str
+    in_flight: int
+    calls: int
+    errors: int
+    seconds: float
+    latencies: list[float]
+    cores: dict[str, float]  # CPU seconds per wall second: client, server, postgres, tansu, machine
+
+    @property
+    def rate(self) -> float:
+        return self.calls / self.seconds
+
+    def pct(self, p: float) -> float:
+        xs = sorted(self.latencies)
+        return xs[min(len(xs) - 1, int(p * len(xs)))] * 1000 if xs else float("nan")
+
+
+async def drive(server: Running, name: str, in_flight: int, seconds: float = SECONDS,
+                warmup: float = WARMUP) -> Figures:
+    chans = channels(server.target, min(CHANNELS, in_flight))
+    calls = [c.unary_unary(ADMIT, request_serializer=None, response_deserializer=None) for c in chans]
+    requests = Requests(f"{name}-{in_flight}-{uuid.uuid4().hex[:6]}")
+    requests.fill(12000 + 1000 * in_flight)
+    for c in chans:
+        await c.channel_ready()
+    first = pb.AdmitMemberResponse.FromString(await calls[0](requests.take(), timeout=10))
+    assert first.result.consistency_token, first
+    latencies: list[float] = []
+    errors = 0
+    measuring = False
+    stop = False
+
+    async def worker(k: int) -> None:
+        nonlocal errors
+        call = calls[k % len(calls)]
+        while not stop:
+            body = requests.take()
+            t0 = time.perf_counter()
+            try:
+                await call(body, timeout=10)
+            except grpc.aio.AioRpcError:
+                if measuring:
+                    errors += 1
+                continue
+            if measuring:
+                latencies.append(time.perf_counter() - t0)
+
+    workers = [asyncio.create_task(worker(k)) for k in range(in_flight)]
+    await asyncio.sleep(warmup)
+    measuring = True
+    latencies.clear()
+    p0, (b0, t0), w0 = cpu_snapshot(server.roots), machine_busy(), time.perf_counter()
+    await asyncio.sleep(seconds)
+    measuring = False
+    p1, (b1, t1), w1 = cpu_snapshot(server.roots), machine_busy(), time.perf_counter()
+    stop = True
+    await asyncio.gather(*workers)
+    for c in chans:
+        await c.close()
+    wall = w1 - w0
+    cores = cpu_by_group(p0, p1, wall)
+    cores["server"] = cores.pop("service", 0.0) + cores.pop("no-op server", 0.0)
+    machine = (b1 - b0) / max(1, t1 - t0) * (os.cpu_count() or 1)
+    cores["not ours"] = max(0.0, machine - sum(cores.values()))
+    return Figures(name, in_flight, len(latencies), errors, wall, latencies, cores)
+
+
+def table(rows: list[Figures], baseline: dict[int, Figures]) -> str:
+    out = ["| scenario | in flight | calls/s | p50 ms | p99 ms | x baseline | errors "
+           "| CPU cores: client / server / postgres / tansu / not ours |",
+           "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        base = baseline.get(r.in_flight)
+        ratio = f"{r.rate / base.rate:.2f}x" if base else "-"
+        out.append(f"| {r.name} | {r.in_flight} | {r.rate:,.0f} | {r.pct(0.5):.2f} | {r.pct(0.99):.2f} | {ratio} "
+                   f"| {r.errors} | {' / '.join(f'{r.cores.get(k, 0.0):.2f}' for k in CPU_GROUPS)} |")
+    return "\n".join(out)
+
+
+async def main() -> None:
+    rows: list[Figures] = []
+    baseline: dict[int, Figures] = {}
+    async with noop_server() as noop:
+        for n in IN_FLIGHT:
+            baseline[n] = await drive(noop, "no-op AdmitMember (baseline)", n)
+            rows.append(baseline[n])
+    async with noop_server(bare=True) as bare:  # what our interceptors cost
+        rows.append(await drive(bare, "no-op, bare grpc.aio.server (no interceptors)", 32))
+    configs = [("AdmitMember", {})]
+    window = os.environ.get("BENCH_BATCH_WINDOW")
+    if window:
+        configs.append((f"AdmitMember, batch window {float(window) * 1000:g} ms", {"APPEND_BATCH_WINDOW": window}))
+    for name, env in configs:
+        async with membership_service(**env) as svc:
+            for n in IN_FLIGHT:
+                rows.append(await drive(svc, name, n))
+    print(table(rows, baseline))
+    at32 = [r for r in rows if r.in_flight == 32 and r.name.startswith("AdmitMember")]
+    for r in at32:
+        ok = r.rate >= GOAL_RATIO * baseline[32].rate and r.pct(0.99) <= GOAL_P99_MS
+        print(f"goal at 32 in flight (>= {GOAL_RATIO}x baseline, p99 <= {GOAL_P99_MS:g} ms), {r.name}: "
+              f"{'met' if ok else 'MISSED'} ({r.rate / baseline[32].rate:.2f}x, p99 {r.pct(0.99):.1f} ms)")

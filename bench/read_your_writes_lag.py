@@ -1,0 +1,143 @@
+"""Read-your-writes lag: from an AdmitMember reply until the member directory has applied it.
+
+The membership service runs in its own process (embedded Postgres + tansu). This process
+sends admissions open-loop at each of BENCH_LAG_RATES/s (default 250 then 1000: the goal's
+rate, and one this machine keeps up with) for BENCH_SECONDS (default 5) after 1 s of warm-up,
+each a new organisation with its own request id, and notes when each reply came and the
+position its consistency token names. A third process polls, every 1 ms on one connection,
+the projection's checkpoint (member_directory.checkpoint) and the relay's
+(relay_checkpoint); a command is visible at the first poll that saw a checkpoint at or past
+its position. Both processes stamp with CLOCK_MONOTONIC, so the times compare.
+
+Rows: reply -> relay checkpoint (event acknowledged by the broker) and reply -> directory
+checkpoint (what a query with the token waits for). Baseline, same run: the poll's own
+resolution (interval between polls, which bounds every figure from below).
+"""
+from __future__ import annotations
+
+import asyncio
+import bisect
+import os
+import time
+
+import grpc
+
+from bench._service import checkpoint_poller, cpu_by_group, cpu_snapshot, membership_service
+from bench.grpc_admissions import ADMIT, Requests, machine_busy
+from lab27.membership.v1 import membership_pb2 as pb
+
+RATES = [float(r) for r in os.environ.get("BENCH_LAG_RATES", "250,1000").split(",")]
+SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
+WARMUP = 1.0
+TOPIC = "lab27.membership.events"
+GOAL_P99_MS = 20.0
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(p * len(xs)))] if xs else float("nan")
+
+
+async def send_paced(call, requests: Requests, rate: float, seconds: float,
+                     replies: list[tuple[float, int, float]] | None) -> tuple[int, dict[str, int]]:
+    """Open loop: call i starts at start + i/rate whatever the earlier ones do.
+    Appends (reply time, position, latency) to ``replies``; returns (sent, errors by code)."""
+    tasks: set[asyncio.Task] = set()
+    errors: dict[str, int] = {}
+
+    async def one(body: bytes) -> None:
+        t0 = time.monotonic()
+        try:
+            reply = await call(body, timeout=10)
+        except grpc.aio.AioRpcError as exc:
+            errors[exc.code().name] = errors.get(exc.code().name, 0) + 1
+            return
+        done = time.monotonic()
+        if replies is not None:
+            token = pb.AdmitMemberResponse.FromString(reply).result.consistency_token
+            replies.append((done, int(token[1:]), done - t0))
+
+    total = int(rate * seconds)
+    start = time.monotonic()
+    for i in range(total):
+        due = start + i / rate
+        delay = due - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        task = asyncio.create_task(one(requests.take()))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+    if tasks:
+        await asyncio.gather(*tasks)
+    return total, errors
+
+
+def lags(replies: list[tuple[float, int, float]], changes: list[tuple[float, int, int]],
+         column: int) -> tuple[list[float], int]:
+    """For each reply: seconds from the reply to the first poll whose checkpoint (``column``
+    1 = directory, 2 = relay) reached its position; 0 when it was already visible at the
+    reply. Also returns how many never became visible while polling."""
+    times = [c[0] for c in changes]
+    out: list[float] = []
+    missing = 0
+    for replied, position, _latency in replies:
+        # the first change at or after the reply, or the state at the reply
+        k = max(0, bisect.bisect_left(times, replied) - 1)
+        while k < len(changes) and changes[k][column] < position:
+            k += 1
+        if k == len(changes):
+            missing += 1
+            continue
+        out.append(max(0.0, changes[k][0] - replied))
+    return out, missing
+
+
+async def measure(svc, call, rate: float) -> None:
+    requests = Requests(f"lag-{os.getpid()}-{rate:g}")
+    requests.fill(int(rate * (SECONDS + WARMUP)) + 100)
+    poll_seconds = WARMUP + SECONDS + 1.5
+    with checkpoint_poller(svc.dsn, TOPIC, poll_seconds) as poller:
+        await asyncio.to_thread(poller.wait_ready)
+        await send_paced(call, requests, rate, WARMUP, None)
+        replies: list[tuple[float, int, float]] = []
+        p0, (b0, t0), w0 = cpu_snapshot(svc.roots), machine_busy(), time.monotonic()
+        sent, errors = await send_paced(call, requests, rate, SECONDS, replies)
+        p1, (b1, t1), w1 = cpu_snapshot(svc.roots), machine_busy(), time.monotonic()
+        changes, polls = await asyncio.to_thread(poller.result)
+
+    wall = w1 - w0
+    cores = cpu_by_group(p0, p1, wall)
+    machine = (b1 - b0) / max(1, t1 - t0) * (os.cpu_count() or 1)
+    cores["not ours"] = max(0.0, machine - sum(cores.values()))
+    directory, missing_dir = lags(replies, changes, 1)
+    relay, missing_relay = lags(replies, changes, 2)
+    poll_ms = poll_seconds / max(1, polls) * 1000
+    latency = [r[2] for r in replies]
+    print(f"\nopen loop at {rate:g}/s for {SECONDS:g} s: {sent} admissions sent, {len(replies)} replied "
+          f"({len(replies) / wall:,.0f}/s), errors {errors or 0}; reply latency p50 {pct(latency, .5) * 1000:.2f} ms, "
+          f"p99 {pct(latency, .99) * 1000:.2f} ms")
+    print("CPU cores: " + ", ".join(f"{k} {v:.2f}" for k, v in cores.items()))
+    print(f"| {rate:g}/s: from the reply until ... | p50 ms | p99 ms | max ms | visible at reply | never seen |")
+    print("|---|---|---|---|---|---|")
+    for name, xs, missing in (("relay checkpoint (broker acked)", relay, missing_relay),
+                              ("member_directory checkpoint (query with token answers)", directory, missing_dir)):
+        at_reply = sum(1 for x in xs if x == 0.0)
+        print(f"| {name} | {pct(xs, .5) * 1000:.2f} | {pct(xs, .99) * 1000:.2f} | {max(xs, default=float('nan')) * 1000:.2f} "
+              f"| {at_reply / max(1, len(xs)):.0%} | {missing} |")
+    print(f"| baseline: poll interval (resolution of every row) | {poll_ms:.2f} | | | | |")
+    p99 = pct(directory, .99) * 1000
+    ok = p99 <= GOAL_P99_MS and not missing_dir and not errors
+    print(f"goal p99 <= {GOAL_P99_MS:g} ms at {rate:g}/s: {'met' if ok else 'MISSED'} (p99 {p99:.1f} ms)")
+
+
+async def main() -> None:
+    async with membership_service() as svc:
+        channel = grpc.aio.insecure_channel(svc.target)
+        call = channel.unary_unary(ADMIT, request_serializer=None, response_deserializer=None)
+        await channel.channel_ready()
+        warm = Requests(f"lag-warm-{os.getpid()}")
+        await send_paced(call, warm, 200, 0.5, None)  # connections, caches, consumer
+        for rate in RATES:
+            await measure(svc, call, rate)
+            await asyncio.sleep(1.0)  # let a backlog drain before the next rate
+        await channel.close()
