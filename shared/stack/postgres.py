@@ -67,9 +67,18 @@ class EmbeddedPostgres:
     def dsn(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@{self.host}:{self.port}/{database}"
 
+    def _as_pg_user(self) -> dict:
+        """Drop to the Postgres user entirely: uid, gid and no supplementary groups.
+
+        Keeping root's gid would make a folder like mktemp's (rwx-----x) deny us through its
+        group bits, even though "other" may traverse it.
+        """
+        if not self._user:
+            return {}
+        return {"user": self._user.pw_uid, "group": self._user.pw_gid, "extra_groups": []}
+
     def _run(self, args: list[str], **kwargs) -> subprocess.CompletedProcess:
-        user = self._user.pw_uid if self._user else None
-        return subprocess.run(args, check=True, capture_output=True, text=True, user=user, **kwargs)
+        return subprocess.run(args, check=True, capture_output=True, text=True, **self._as_pg_user(), **kwargs)
 
     def _prepare_dir(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -89,7 +98,7 @@ class EmbeddedPostgres:
         """A server left running by a killed launcher holds the data folder: stop it first."""
         if (self.data_dir / "postmaster.pid").exists():
             status = subprocess.run([_bin("pg_ctl"), "-D", str(self.data_dir), "status"],
-                                    capture_output=True, user=self._user.pw_uid if self._user else None)
+                                    capture_output=True, **self._as_pg_user())
             if status.returncode == 0:
                 self._run([_bin("pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop"])
 
