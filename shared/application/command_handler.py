@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Generic, TypeVar
 
 from shared.application.decider import Decider
-from shared.domain.errors import ConcurrencyConflict
+from shared.domain.errors import ConcurrencyConflict, DomainError
 from shared.eventstore.base import NO_STREAM, AppendResult, EventStore, WrongExpectedVersion
 from shared.events.base import DomainEvent
 from shared.events.envelope import NewEvent
@@ -52,19 +52,33 @@ class CommandHandler(Generic[S, C]):
 
     async def handle(self, stream_id: str, command: C, *, request_id: str | None = None,
                      expected_version: int | None = None, correlation_id: str | None = None,
-                     causation_id: str | None = None) -> CommandOutcome:
-        if request_id is not None:
-            known = await self._store.lookup_request(request_id)
-            if known is not None:  # a retry: answer as the first time, decide nothing again
-                return _outcome(known, (), duplicate=True)
-        for _ in range(MAX_REDECIDES):
-            state, version, position = await self.load(stream_id)
-            if expected_version is not None and expected_version != version:
-                raise ConcurrencyConflict(
-                    f"stream {stream_id} is at version {version}, not {expected_version}")
-            decided = tuple(self._decider.decide(state, command))
+                     causation_id: str | None = None, assume_new: bool = False) -> CommandOutcome:
+        """Decide ``command`` on the stream's state and append what it decides.
+
+        ``assume_new``: the command creates the stream (e.g. an admission), so decide on the
+        initial state without reading; if the stream exists after all, the store refuses the
+        append and we decide again on the real state. Saves a read on the hot path.
+
+        A retried request id is recognised by the store on append; when the retry decides
+        nothing or is refused (the first attempt already changed the state), the request id is
+        looked up then, so the retry still answers with the first result.
+        """
+        for attempt in range(MAX_REDECIDES):
+            if attempt == 0 and assume_new and expected_version in (None, NO_STREAM):
+                state, version, position = self._decider.initial, NO_STREAM, 0
+            else:
+                state, version, position = await self.load(stream_id)
+            try:
+                if expected_version is not None and expected_version != version:
+                    raise ConcurrencyConflict(f"stream {stream_id} is at version {version}, not {expected_version}")
+                decided = tuple(self._decider.decide(state, command))
+            except DomainError:
+                if (known := await self._known(request_id)) is not None:
+                    return known
+                raise
             if not decided:  # already done: nothing to append, the token is the stream's end
-                return CommandOutcome(stream_id, version, position, ())
+                known = await self._known(request_id)
+                return known or CommandOutcome(stream_id, version, position, ())
             new_events = [self._new_event(e, correlation_id, causation_id) for e in decided]
             try:
                 result = await self._store.append(stream_id, self._decider.stream_type, version,
@@ -75,6 +89,12 @@ class CommandHandler(Generic[S, C]):
                 continue  # someone else wrote first: decide again on fresh state
             return _outcome(result, () if result.duplicate else decided, result.duplicate)
         raise ConcurrencyConflict(f"stream {stream_id} kept changing; retry the request")
+
+    async def _known(self, request_id: str | None) -> CommandOutcome | None:
+        if request_id is None:
+            return None
+        known = await self._store.lookup_request(request_id)
+        return _outcome(known, (), duplicate=True) if known is not None else None
 
     def _new_event(self, event: DomainEvent, correlation_id: str | None,
                    causation_id: str | None) -> NewEvent:

@@ -31,9 +31,10 @@ class MembershipCommands:
         rid = check_request_id(request_id)
         if expected_version < 0:
             raise InvalidArgument.of("expected_version", "must be 0 (no check) or a version")
-        member_id = admission_member_id(command) if isinstance(command, AdmitMember) else command.member_id
+        admission = isinstance(command, AdmitMember)
+        member_id = admission_member_id(command) if admission else command.member_id
         outcome = await self._handler.handle(
-            str(member_id), command, request_id=rid,
-            expected_version=expected_version or None, correlation_id=correlation_id,
+            str(member_id), command, request_id=rid, expected_version=expected_version or None,
+            correlation_id=correlation_id, assume_new=admission,
         )
         return member_id, outcome
