@@ -1,0 +1,24 @@
+"""The launcher uses real servers when the settings name them, and embeds otherwise."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from shared.stack.stack import Stack
+
+
+def test_named_servers_replace_the_embedded_ones(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("POSTGRES_DSN", "postgresql://lab27:secret@db.internal:5432/lab27")
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
+    stack = Stack.from_env(tmp_path).start()  # starts nothing: both are external
+    assert stack.postgres is None and stack.broker is None
+    assert stack.postgres_dsn("funding") == "postgresql://lab27:secret@db.internal:5432/lab27_funding"
+    env = stack.service_env("funding", 50053)
+    assert env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092" and env["GRPC_PORT"] == "50053"
+    assert not any(tmp_path.iterdir())
+
+
+def test_without_settings_both_are_embedded(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("POSTGRES_DSN", raising=False)
+    monkeypatch.delenv("KAFKA_BOOTSTRAP_SERVERS", raising=False)
+    stack = Stack.from_env(tmp_path)
+    assert stack.external_postgres_dsn is None and stack.external_kafka is None
