@@ -22,6 +22,16 @@ def enum_to_domain(enum_type, value: int, domain_type, prefix: str, field: str, 
     return domain_type(name.removeprefix(prefix).lower())
 
 
+def enum_text(enum_type, value: int, prefix: str) -> str:
+    """The domain spelling of a proto enum number, left for the domain to validate.
+
+    Commands hand it to the decider as text, so an unknown or unspecified value is reported
+    together with every other bad field instead of failing first on its own.
+    """
+    name = enum_type.Name(value) if value in enum_type.values() else str(value)
+    return name.removeprefix(prefix).lower()
+
+
 def scheme(value: int, field: str = "scheme", required: bool = True) -> Scheme | None:
     return enum_to_domain(pb.Scheme, value, Scheme, "SCHEME_", field, required)
 

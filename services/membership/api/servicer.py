@@ -61,7 +61,8 @@ class MembershipServicer(membership_pb2_grpc.MembershipServiceServicer):
 
     async def AdmitMember(self, request: pb.AdmitMemberRequest, context: grpc.aio.ServicerContext):
         command = AdmitMember(
-            scheme=convert.scheme(request.scheme), kind=convert.kind(request.kind), name=request.name,
+            scheme=convert.enum_text(pb.Scheme, request.scheme, "SCHEME_"),
+            kind=convert.enum_text(pb.Kind, request.kind, "KIND_"), name=request.name,
             admitted_on=convert.business_date(request.effective_date, self._today()),
             siren=request.siren if request.HasField("siren") else None, territory=request.territory,
             contacts=convert.contacts(request.contacts), dues_paid_until=request.dues_paid_until or None,
@@ -73,7 +74,7 @@ class MembershipServicer(membership_pb2_grpc.MembershipServiceServicer):
     async def UpdateMemberProfile(self, request: pb.UpdateMemberProfileRequest, context):
         command = UpdateMemberProfile(
             member_id=convert.member_id(request.member_id), name=request.name or None,
-            kind=convert.kind(request.kind, required=False),
+            kind=convert.enum_text(pb.Kind, request.kind, "KIND_") if request.kind else None,
             siren=request.siren if request.HasField("siren") else None,
             territory=request.territory, contacts=convert.contacts(request.contacts),
         )

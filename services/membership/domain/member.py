@@ -113,15 +113,9 @@ def decide(state: MemberState | None, command: MemberCommand) -> list[MemberEven
 def admission_member_id(command: AdmitMember) -> UUID:
     """The stream an admission targets (so the caller can load it before deciding).
 
-    Raises InvalidArgument when scheme, name or siren are unusable.
+    Validates the whole command first, so every bad field is reported at once.
     """
-    v = Violations()
-    scheme = check.check_enum(v, "scheme", command.scheme, Scheme)
-    name = check.check_name(v, "name", command.name)
-    siren = _optional_siren(v, command.siren)
-    v.raise_if_any()
-    assert scheme is not None and name is not None
-    return member_id_for(scheme, identity_key(name, siren))
+    return _validated_admission(command).member_id
 
 
 def _optional_siren(v: Violations, value: object) -> str | None:
@@ -147,7 +141,8 @@ def _not_before_status(state: MemberState, on: date) -> None:
         )
 
 
-def _admit(state: MemberState | None, cmd: AdmitMember) -> list[MemberEvent]:
+def _validated_admission(cmd: AdmitMember) -> MemberAdmitted:
+    """Every field of an admission checked at once; the event it would record."""
     v = Violations()
     scheme = check.check_enum(v, "scheme", cmd.scheme, Scheme)
     kind = check.check_enum(v, "kind", cmd.kind, MemberKind)
@@ -168,26 +163,28 @@ def _admit(state: MemberState | None, cmd: AdmitMember) -> list[MemberEvent]:
     v.raise_if_any()
     assert scheme and kind and name and territory is not None and contacts is not None
     assert admitted_on and paid_until
+    key = identity_key(name, siren)
+    return MemberAdmitted(
+        member_id=member_id_for(scheme, key),
+        scheme=scheme,
+        kind=kind,
+        name=name,
+        siren=siren,
+        identity_key=key,
+        territory=territory,
+        contacts=contacts,
+        admitted_on=admitted_on,
+        dues_paid_until=paid_until,
+    )
 
+
+def _admit(state: MemberState | None, cmd: AdmitMember) -> list[MemberEvent]:
+    admitted = _validated_admission(cmd)
     if state is not None:
         if state.status is MemberStatus.LEFT:
             raise PreconditionFailed("member has left")
-        raise AlreadyExists(f"{name!r} is already a member of the {scheme.value} scheme")
-    key = identity_key(name, siren)
-    return [
-        MemberAdmitted(
-            member_id=member_id_for(scheme, key),
-            scheme=scheme,
-            kind=kind,
-            name=name,
-            siren=siren,
-            identity_key=key,
-            territory=territory,
-            contacts=contacts,
-            admitted_on=admitted_on,
-            dues_paid_until=paid_until,
-        )
-    ]
+        raise AlreadyExists(f"{admitted.name!r} is already a member of the {admitted.scheme.value} scheme")
+    return [admitted]
 
 
 def _update_profile(state: MemberState | None, cmd: UpdateMemberProfile) -> list[MemberEvent]:
