@@ -7,14 +7,13 @@ echoed to the client in trailing metadata, which exists on successes and failure
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 import grpc
 import structlog
 
-from shared.grpc.handlers import wrap_handler
 
 CORRELATION_ID_KEY = "x-correlation-id"
 _MAX_LENGTH = 128  # a client-supplied id is echoed and logged: keep it bounded
@@ -53,27 +52,3 @@ def correlation_id_from_metadata(metadata: grpc.aio.Metadata | tuple | None) -> 
             if value and len(value) <= _MAX_LENGTH and value.isprintable():
                 return value
     return new_correlation_id()
-
-
-@asynccontextmanager
-async def _correlated_call(context: grpc.aio.ServicerContext) -> AsyncIterator[None]:
-    correlation_id = correlation_id_from_metadata(context.invocation_metadata())
-    # Set before the call runs; shared.grpc.errors keeps it when it aborts with details.
-    context.set_trailing_metadata(((CORRELATION_ID_KEY, correlation_id),))
-    with bound_correlation_id(correlation_id):
-        yield
-
-
-class CorrelationInterceptor(grpc.aio.ServerInterceptor):
-    """Binds the call's correlation id around every servicer method.
-
-    Must come before ErrorInterceptor in the server's interceptor list, so the id is
-    bound when an internal error is logged and reported.
-    """
-
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler | None:
-        return wrap_handler(await continuation(handler_call_details), _correlated_call)

@@ -1,4 +1,4 @@
-"""The server interceptor that turns exceptions into gRPC statuses with rich details.
+"""Turning exceptions (in shared.grpc.handlers' interceptor) into gRPC statuses with rich details.
 
 Domain errors (and the store's WrongExpectedVersion, and pydantic validation errors) map
 to the codes in docs/architecture.md; anything else is a bug: it is logged with its
@@ -6,14 +6,10 @@ traceback and the client gets INTERNAL with the correlation id, never UNKNOWN or
 """
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
-
 import grpc
 import structlog
 
 from shared.grpc.correlation import current_correlation_id, new_correlation_id
-from shared.grpc.handlers import wrap_handler
 from shared.grpc.status import (
     STATUS_DETAILS_KEY,
     expected_failure_status,
@@ -38,24 +34,3 @@ async def abort_with_exception(context: grpc.aio.ServicerContext, exc: Exception
     # Keep trailers set earlier in the call (the correlation id): abort() replaces them.
     trailers = tuple(context.trailing_metadata() or ()) + ((STATUS_DETAILS_KEY, status.SerializeToString()),)
     await context.abort(code, status.message, trailers)
-
-
-@asynccontextmanager
-async def _statuses_for_errors(context: grpc.aio.ServicerContext) -> AsyncIterator[None]:
-    try:
-        yield
-    except grpc.aio.AbortError:
-        raise  # the servicer chose its own status
-    except Exception as exc:  # noqa: BLE001 - every failure must become a proper status
-        await abort_with_exception(context, exc)
-
-
-class ErrorInterceptor(grpc.aio.ServerInterceptor):
-    """Maps whatever a servicer method raises to a status code with details."""
-
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler | None:
-        return wrap_handler(await continuation(handler_call_details), _statuses_for_errors)

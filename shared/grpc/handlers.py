@@ -1,35 +1,62 @@
-"""Wrap a grpc.aio method handler's behaviour, whatever its arity (unary or streaming).
+"""The one server interceptor: around every call, bind its correlation id and turn whatever
+the servicer raises into a proper status (shared.grpc.errors).
 
-grpc.aio server interceptors only see the handler, not the call, so to act *around* a
-call (bind a context variable, turn an exception into a status) an interceptor must
-return a new handler whose behaviour wraps the original one. This module does that once.
+grpc.aio interceptors only see the handler, not the call, so acting *around* a call means
+returning a new handler whose behaviour wraps the original one. grpc.aio asks the
+interceptor for a handler on every call; the wrapped handler depends only on the method, so
+it is built once per method and cached. One interceptor and plain try/finally (rather than
+two interceptors and two async context managers) keeps the per-call cost small: it was ~27%
+of a no-op call's throughput.
 """
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import grpc
+import structlog
 
-# Given the call's context, an async context manager entered for the whole call.
-Around = Callable[[grpc.aio.ServicerContext], AbstractAsyncContextManager[None]]
+from shared.grpc.correlation import CORRELATION_ID_KEY, _correlation_id, correlation_id_from_metadata
+from shared.grpc.errors import abort_with_exception
+
 Behavior = Callable[[Any, grpc.aio.ServicerContext], Any]
+_bind_log_context = structlog.contextvars.bind_contextvars
+_reset_log_context = structlog.contextvars.reset_contextvars
 
 
-def _around_unary_response(behavior: Behavior, around: Around) -> Behavior:
+def _enter(context: grpc.aio.ServicerContext) -> tuple[Any, dict[str, Any]]:
+    correlation_id = correlation_id_from_metadata(context.invocation_metadata())
+    # Set before the call runs; abort_with_exception keeps it when it aborts with details.
+    context.set_trailing_metadata(((CORRELATION_ID_KEY, correlation_id),))
+    return _correlation_id.set(correlation_id), _bind_log_context(correlation_id=correlation_id)
+
+
+def _exit(tokens: tuple[Any, dict[str, Any]]) -> None:
+    _reset_log_context(**tokens[1])
+    _correlation_id.reset(tokens[0])
+
+
+def _around_unary_response(behavior: Behavior) -> Behavior:
     async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
-        async with around(context):
+        tokens = _enter(context)
+        try:
             result = behavior(request, context)
             return await result if inspect.isawaitable(result) else result
+        except grpc.aio.AbortError:
+            raise  # the servicer chose its own status
+        except Exception as exc:  # noqa: BLE001 - every failure must become a proper status
+            await abort_with_exception(context, exc)
+        finally:
+            _exit(tokens)
 
     return wrapped
 
 
-def _around_stream_response(behavior: Behavior, around: Around) -> Behavior:
+def _around_stream_response(behavior: Behavior) -> Behavior:
     async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
-        async with around(context):
+        tokens = _enter(context)
+        try:
             result = behavior(request, context)
             if inspect.isasyncgen(result):
                 async for response in result:
@@ -39,12 +66,18 @@ def _around_stream_response(behavior: Behavior, around: Around) -> Behavior:
             else:  # a plain iterable
                 for response in result:
                     yield response
+        except grpc.aio.AbortError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            await abort_with_exception(context, exc)
+        finally:
+            _exit(tokens)
 
     return wrapped
 
 
-def wrap_handler(handler: grpc.RpcMethodHandler | None, around: Around) -> grpc.RpcMethodHandler | None:
-    """A handler that runs the original behaviour inside ``around(context)``."""
+def wrap_handler(handler: grpc.RpcMethodHandler | None) -> grpc.RpcMethodHandler | None:
+    """A handler that runs the original behaviour with a correlation id and error statuses."""
     if handler is None:  # unknown method: let grpc answer UNIMPLEMENTED
         return None
     codecs = {
@@ -52,9 +85,36 @@ def wrap_handler(handler: grpc.RpcMethodHandler | None, around: Around) -> grpc.
         "response_serializer": handler.response_serializer,
     }
     if handler.unary_unary:
-        return grpc.unary_unary_rpc_method_handler(_around_unary_response(handler.unary_unary, around), **codecs)
+        return grpc.unary_unary_rpc_method_handler(_around_unary_response(handler.unary_unary), **codecs)
     if handler.stream_unary:
-        return grpc.stream_unary_rpc_method_handler(_around_unary_response(handler.stream_unary, around), **codecs)
+        return grpc.stream_unary_rpc_method_handler(_around_unary_response(handler.stream_unary), **codecs)
     if handler.unary_stream:
-        return grpc.unary_stream_rpc_method_handler(_around_stream_response(handler.unary_stream, around), **codecs)
-    return grpc.stream_stream_rpc_method_handler(_around_stream_response(handler.stream_stream, around), **codecs)
+        return grpc.unary_stream_rpc_method_handler(_around_stream_response(handler.unary_stream), **codecs)
+    return grpc.stream_stream_rpc_method_handler(_around_stream_response(handler.stream_stream), **codecs)
+
+
+class CallInterceptor(grpc.aio.ServerInterceptor):
+    """Correlation id + error statuses around every servicer method.
+
+    ``cache=False`` when other interceptors follow it: the continuation runs them, so it
+    must be called on every call.
+    """
+
+    def __init__(self, cache: bool = True) -> None:
+        self._cache: dict[str, grpc.RpcMethodHandler | None] | None = {} if cache else None
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler | None:
+        if self._cache is None:
+            return wrap_handler(await continuation(handler_call_details))
+        method = handler_call_details.method
+        try:
+            return self._cache[method]
+        except KeyError:
+            handler = wrap_handler(await continuation(handler_call_details))
+            if handler is not None:  # don't let unknown method names grow the cache
+                self._cache[method] = handler
+            return handler

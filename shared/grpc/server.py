@@ -19,8 +19,7 @@ from grpc_health.v1 import health as grpc_health
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from shared.grpc.correlation import CorrelationInterceptor
-from shared.grpc.errors import ErrorInterceptor
+from shared.grpc.handlers import CallInterceptor
 
 log = structlog.get_logger("shared.grpc.server")
 
@@ -64,11 +63,11 @@ def create_server(
 
     ``service_names`` are the full proto names (e.g. "lab27.membership.v1.MembershipService")
     that health reports on and reflection lists. ``interceptors`` run inside the standard
-    correlation and error interceptors, so they see the correlation id and their
+    correlation-and-errors interceptor, so they see the correlation id and their
     exceptions become proper statuses too.
     """
     server = grpc.aio.server(
-        interceptors=[CorrelationInterceptor(), ErrorInterceptor(), *interceptors],
+        interceptors=[CallInterceptor(cache=not interceptors), *interceptors],
         options=[
             ("grpc.max_receive_message_length", max_message_bytes),
             ("grpc.max_send_message_length", max_message_bytes),
