@@ -11,6 +11,20 @@ from typing import Any
 import asyncpg
 
 
+class NoResetConnection(asyncpg.Connection):
+    """Released to the pool without asyncpg's reset query (advisory unlock, CLOSE ALL,
+    UNLISTEN, RESET ALL): one round trip per acquire saved, ~5% of an admission's CPU.
+
+    Safe because no code leaves session state on a pooled connection: locks are
+    pg_advisory_xact_lock, search_path is set with set_config(..., true) (transaction
+    local), LISTEN uses dedicated connections, cursors live in transactions. An open
+    transaction is still rolled back on release (asyncpg does that whatever this returns).
+    """
+
+    def get_reset_query(self) -> str:
+        return ""
+
+
 async def init_connection(conn: asyncpg.Connection) -> None:
     for name in ("json", "jsonb"):
         await conn.set_type_codec(name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
@@ -19,7 +33,7 @@ async def init_connection(conn: asyncpg.Connection) -> None:
 async def create_pool(dsn: str, min_size: int = 1, max_size: int = 10, **kwargs: Any) -> asyncpg.Pool:
     """A pool whose connections all carry the jsonb codec (``kwargs`` go to asyncpg)."""
     pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=init_connection,
-                                     **kwargs)
+                                     connection_class=NoResetConnection, **kwargs)
     assert pool is not None
     return pool
 
