@@ -19,11 +19,15 @@ class MembershipSettings(ServiceSettings):
 
 
 def member_directory(settings: ServiceSettings) -> Projection:
-    return Projection(
+    from shared.projections.rebuild import Fold, FoldedProjection
+
+    return FoldedProjection(
         name=directory.SCHEMA,
         sources={settings.events_topic: membership_registry()},
         ddl=directory.DDL,
         handlers=directory.HANDLERS,
+        # rebuilds fold in memory and COPY; the live runner uses the handlers
+        fold=Fold(directory.fold_start, directory.fold_step, directory.fold_flush),
     )
 
 

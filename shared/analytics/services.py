@@ -1,0 +1,38 @@
+"""The services the CLI knows: adding one is one line in SERVICES.
+
+Everything is named as ``"module:attribute"`` and imported only when a command needs it, so
+``shared`` never imports ``services`` at import time.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    registry: str  # () -> EventRegistry of the service's public events
+    decider: str  # the stream decider: as-of folds with its initial + evolve
+    settings: str  # the service's Settings class (its events topic)
+    projections: dict[str, str] = field(default_factory=dict)  # read model -> (settings) -> Projection
+
+
+SERVICES: dict[str, ServiceSpec] = {
+    "membership": ServiceSpec("shared.contracts.membership:membership_registry",
+                              "services.membership.application.commands:MEMBER_DECIDER",
+                              "services.membership.bootstrap:MembershipSettings",
+                              {"member_directory": "services.membership.bootstrap:member_directory"}),
+}
+
+
+def load(ref: str) -> Any:
+    module, _, attribute = ref.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+def spec(service: str) -> ServiceSpec:
+    try:
+        return SERVICES[service]
+    except KeyError:
+        raise SystemExit(f"unknown service {service!r} (known: {', '.join(sorted(SERVICES))})") from None

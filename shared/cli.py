@@ -1,0 +1,161 @@
+"""``lab27``: the analysts' CLI (also ``python -m shared.cli``).
+
+    lab27 export --service membership [--dsn DSN] [--from-position N] [--to-position N]
+                 [--since ISO] [--until ISO] [--type T ...] [--stream S ...] --format jsonl|csv|parquet --out FILE
+    lab27 export-topic --bootstrap HOST:PORT --topic lab27.membership.events [same filters] --format ... --out FILE
+    lab27 rebuild --service membership [--dsn DSN] --projection member_directory
+    lab27 as-of --service membership [--dsn DSN] --at ISO --stream MEMBER_ID
+
+``--dsn`` defaults to $POSTGRES_DSN (the service's own database). Times are ISO 8601, UTC when
+no offset is given, and filter on ``recorded_at`` (when the store committed the event).
+Services are listed in shared/analytics/services.py (one line each) and imported lazily.
+
+Rebuild while the service runs: the read model is built in ``<name>__rebuild``, then one
+transaction locks the live schema's checkpoint table (waiting for the live runner's batch in
+flight, holding off the next), applies the events appended meanwhile, and renames the schemas.
+The checkpoints live in the schema, so they move with it: the live runner (in its own
+process, not paused) resumes from the new checkpoint, skips what the rebuild applied and
+applies the rest once; queries see the old or the new read model, never a mix.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from shared.analytics import services
+from shared.analytics.filters import EventFilter, parse_instant
+from shared.analytics.writers import FORMATS, open_writer
+
+
+def _dsn(args: argparse.Namespace) -> str:
+    dsn = args.dsn or os.environ.get("POSTGRES_DSN")
+    if not dsn:
+        raise SystemExit("no database: give --dsn or set POSTGRES_DSN")
+    return dsn
+
+
+def _filter(args: argparse.Namespace) -> EventFilter:
+    return EventFilter(
+        from_position=args.from_position, to_position=args.to_position,
+        since=parse_instant(args.since) if args.since else None,
+        until=parse_instant(args.until) if args.until else None,
+        types=tuple(args.type or ()), streams=tuple(args.stream or ()))
+
+
+async def cmd_export(args: argparse.Namespace) -> int:
+    from shared.analytics.export import export_store
+
+    services.spec(args.service)
+    writer = open_writer(args.format, args.out)
+    try:
+        count = await export_store(_dsn(args), args.service, _filter(args), writer)
+    finally:
+        writer.close()
+    print(f"{count} events exported to {args.out}", file=sys.stderr)
+    return 0
+
+
+async def cmd_export_topic(args: argparse.Namespace) -> int:
+    from shared.analytics.export import export_topic
+
+    writer = open_writer(args.format, args.out)
+    try:
+        count = await export_topic(args.bootstrap, args.topic, _filter(args), writer)
+    finally:
+        writer.close()
+    print(f"{count} events exported to {args.out}", file=sys.stderr)
+    return 0
+
+
+async def cmd_rebuild(args: argparse.Namespace) -> int:
+    from shared.db import create_pool
+    from shared.projections.rebuild import rebuild
+    from shared.projections.store_pages import StorePages
+
+    spec = services.spec(args.service)
+    if args.projection not in spec.projections:
+        raise SystemExit(f"unknown projection {args.projection!r} of {args.service} "
+                         f"(known: {', '.join(sorted(spec.projections))})")
+    dsn = _dsn(args)
+    settings = services.load(spec.settings)(service_name=args.service, postgres_dsn=dsn)
+    projection = services.load(spec.projections[args.projection])(settings)
+    pool = await create_pool(dsn, min_size=1, max_size=3)
+    try:
+        report = await rebuild(projection, pool, stores={settings.events_topic: StorePages(pool, args.service)})
+    finally:
+        await pool.close()
+    print(json.dumps({"projection": report.projection, "events": report.events, "applied": report.applied,
+                      "skipped_poison": report.skipped_poison, "seconds": round(report.seconds, 3),
+                      "events_per_second": round(report.events_per_second), "checkpoints": report.checkpoints}))
+    return 0
+
+
+async def cmd_as_of(args: argparse.Namespace) -> int:
+    from shared.analytics.asof import state_as_of
+
+    spec = services.spec(args.service)
+    result = await state_as_of(_dsn(args), services.load(spec.registry)(), services.load(spec.decider),
+                               args.stream, parse_instant(args.at))
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from-position", type=int, help="first position (inclusive)")
+    parser.add_argument("--to-position", type=int, help="last position (inclusive)")
+    parser.add_argument("--since", help="recorded at or after this ISO instant")
+    parser.add_argument("--until", help="recorded before this ISO instant")
+    parser.add_argument("--type", nargs="+", action="extend", metavar="T",
+                        help="event types, full (membership.MemberLeft) or short (MemberLeft)")
+    parser.add_argument("--stream", nargs="+", action="extend", metavar="S", help="stream ids")
+    parser.add_argument("--format", choices=FORMATS, required=True)
+    parser.add_argument("--out", required=True, help="output file ('-' = stdout for jsonl and csv)")
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="lab27", description="lab27 analysts' tools")
+    commands = root.add_subparsers(dest="command", required=True)
+    known = ", ".join(sorted(services.SERVICES))
+
+    export = commands.add_parser("export", help="export a service's event store (envelopes)")
+    export.add_argument("--service", required=True, help=f"one of: {known}")
+    export.add_argument("--dsn", help="the service's database (default: $POSTGRES_DSN)")
+    _add_filters(export)
+    export.set_defaults(run=cmd_export)
+
+    topic = commands.add_parser("export-topic", help="export a Kafka topic from its beginning to its current end")
+    topic.add_argument("--bootstrap", required=True, help="host:port")
+    topic.add_argument("--topic", required=True, help="e.g. lab27.membership.events")
+    _add_filters(topic)
+    topic.set_defaults(run=cmd_export_topic)
+
+    rebuild = commands.add_parser("rebuild", help="rebuild a read model from the store and swap it in")
+    rebuild.add_argument("--service", required=True, help=f"one of: {known}")
+    rebuild.add_argument("--dsn", help="the service's database (default: $POSTGRES_DSN)")
+    rebuild.add_argument("--projection", required=True, help="e.g. member_directory")
+    rebuild.set_defaults(run=cmd_rebuild)
+
+    as_of = commands.add_parser("as-of", help="one stream's state as of a past instant, as JSON")
+    as_of.add_argument("--service", required=True, help=f"one of: {known}")
+    as_of.add_argument("--dsn", help="the service's database (default: $POSTGRES_DSN)")
+    as_of.add_argument("--at", required=True, help="ISO instant (UTC when no offset)")
+    as_of.add_argument("--stream", required=True, help="the stream id (membership: the member id)")
+    as_of.set_defaults(run=cmd_as_of)
+    return root
+
+
+async def run(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return await args.run(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return asyncio.run(run(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,217 @@
+"""Rebuilding the real member directory: fold in memory + COPY + swap == the per-event handlers.
+
+Membership events go through MembershipCommands into a PostgresEventStore on a fresh database
+(plus one stored MemberAdmitted v1, to go through the upcaster). The live read model is built
+by the real pipeline (relay -> tansu -> ProjectionRunner -> per-event handlers); the rebuild
+folds the store in memory, COPYs, catches up and swaps with the runner paused. The swapped
+read model must hold exactly the live rows, a second rebuild must give the same again, and the
+live runner must carry on from the swapped checkpoint (new events applied once).
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+import asyncpg
+import pytest
+
+from services.membership.application.commands import MembershipCommands
+from services.membership.bootstrap import MembershipSettings, member_directory
+from services.membership.domain import (
+    AdmitMember,
+    LeaveMember,
+    ReinstateMember,
+    RenewDues,
+    SuspendMember,
+    UpdateMemberProfile,
+)
+from services.membership.projections import directory
+from shared.contracts.membership import Contact, MemberAdmitted, Scheme, identity_key, member_id_for
+from shared.db import create_pool
+from shared.events.envelope import NewEvent
+from shared.eventstore.postgres import PostgresEventStore
+from shared.projections import Projection, ProjectionRunner
+from shared.projections.rebuild import rebuild
+from shared.relay import Relay
+
+pytestmark = pytest.mark.integration
+
+KINDS = ["commune", "metropole", "region", "departement", "association", "agglomeration"]
+
+
+async def populate(store: PostgresEventStore, members: int = 24) -> list[uuid.UUID]:
+    """A varied membership history through the real commands; returns the member ids."""
+    commands = MembershipCommands(store)
+    ids: list[uuid.UUID] = []
+    for i in range(members):
+        scheme = "association" if i % 3 else "halles_civiques"
+        member_id, _ = await commands.execute(AdmitMember(
+            scheme=scheme, kind=KINDS[i % len(KINDS)], name=f"Ville de Saint-Étienne {i}",
+            territory=f"Territoire {i % 5}", admitted_on=date(2018, 1 + i % 12, 1),
+            contacts=(Contact(email=f"lab{i}@example.fr", name=f"Équipe {i}"),) if i % 2 else ()))
+        ids.append(member_id)
+    for i, member_id in enumerate(ids):
+        if i % 2 == 0:
+            await commands.execute(UpdateMemberProfile(member_id, name=f"VILLE DE SAINT ETIENNE {i}",
+                                                       territory="", kind="commune"))
+        if i % 3 == 0:
+            await commands.execute(RenewDues(member_id, year=date(2018, 1 + i % 12, 1).year + 1))
+        if i % 4 == 1:
+            await commands.execute(SuspendMember(member_id, reason="dues unpaid", on=date(2019, 3, 1)))
+        if i % 8 == 1:
+            await commands.execute(ReinstateMember(member_id, on=date(2019, 6, 1)))
+        if i % 5 == 2:
+            await commands.execute(UpdateMemberProfile(member_id, contacts=(
+                Contact(email="new@example.fr", role="élu"), Contact(email="two@example.fr"))))
+        if i % 7 == 3:
+            await commands.execute(LeaveMember(member_id, reason="budget\nvote", on=date(2020, 1, 2)))
+    return ids
+
+
+async def append_v1_admission(store: PostgresEventStore) -> uuid.UUID:
+    """A MemberAdmitted stored in its v1 shape (one contact_email): read through the upcaster."""
+    key = identity_key("Commune historique", None)
+    member_id = member_id_for(Scheme.ASSOCIATION, key)
+    data = {"member_id": str(member_id), "scheme": "association", "kind": "commune", "name": "Commune historique",
+            "siren": None, "identity_key": key, "territory": "", "contact_email": "old@example.fr",
+            "admitted_on": "2015-05-05", "dues_paid_until": 2015}
+    await store.append(str(member_id), "membership.Member", 0, [NewEvent(
+        event_id=uuid.uuid4(), type=MemberAdmitted.event_type, schema_version=1, data=data,
+        occurred_at=datetime.now(UTC))])
+    return member_id
+
+
+async def directory_rows(pool: asyncpg.Pool, schema: str = directory.SCHEMA) -> list[dict]:
+    rows = await pool.fetch(f"SELECT * FROM {schema}.members ORDER BY member_id")
+    return [dict(r) for r in rows]
+
+
+async def checkpoints(pool: asyncpg.Pool, schema: str = directory.SCHEMA) -> dict[str, int]:
+    return {r["source"]: r["position"] for r in await pool.fetch(f"SELECT * FROM {schema}.checkpoint")}
+
+
+async def test_rebuilding_the_member_directory_gives_the_live_rows_and_is_idempotent(
+        fresh_dsn: str, kafka_bootstrap: str) -> None:
+    service = f"m{uuid.uuid4().hex[:10]}"
+    settings = MembershipSettings(service_name=service)
+    projection = member_directory(settings)
+    assert getattr(projection, "fold", None) is not None  # the registration rebuilds by folding
+    topic = settings.events_topic
+    pool = await create_pool(fresh_dsn, max_size=6)
+    store = PostgresEventStore(pool, service)
+    await store.migrate()
+    await store.start()
+    runner = ProjectionRunner(service, [projection], bootstrap=kafka_bootstrap, pool=pool)
+    try:
+        async with Relay(fresh_dsn, kafka_bootstrap, service), runner:
+            await populate(store)
+            await append_v1_admission(store)
+            last = await store.last_position()
+            await runner.waiter(directory.SCHEMA).wait_for(topic, last, timeout=30)
+            live = await directory_rows(pool)
+            assert len(live) == 25
+            statuses = {r["status"] for r in live}
+            assert statuses == {"active", "suspended", "left"}
+            old = next(r for r in live if r["name"] == "Commune historique")
+            assert old["contacts"] == [{"email": "old@example.fr", "name": None, "role": None}]
+
+            report = await rebuild(projection, pool, stores={topic: store}, runner=runner)
+            assert report.events == last and report.skipped_poison == 0
+            assert await directory_rows(pool) == live
+            assert await checkpoints(pool) == {topic: last}
+            assert not await pool.fetchval("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'member_directory__%'")
+
+            again = await rebuild(projection, pool, stores={topic: store}, runner=runner)
+            assert again.events == last
+            assert await directory_rows(pool) == live
+
+            # The live runner carries on in the swapped schema, from its checkpoint, once.
+            commands = MembershipCommands(store)
+            newcomer, outcome = await commands.execute(AdmitMember(
+                scheme="association", kind="region", name="Région Grand Est", admitted_on=date(2021, 2, 2)))
+            await commands.execute(RenewDues(newcomer, year=2022))
+            await commands.execute(SuspendMember(newcomer, reason="test", on=date(2022, 1, 1)))
+            last = await store.last_position()
+            await runner.waiter(directory.SCHEMA).wait_for(topic, last, timeout=30)
+            after_live = await directory_rows(pool)
+            assert len(after_live) == 26
+            new_row = next(r for r in after_live if r["member_id"] == newcomer)
+            assert (new_row["status"], new_row["dues_paid_until"], new_row["version"]) == ("suspended", 2022, 3)
+
+            # ... and a rebuild of everything still equals what the handlers built live.
+            await rebuild(projection, pool, stores={topic: store}, runner=runner)
+            assert await directory_rows(pool) == after_live
+            assert await checkpoints(pool) == {topic: last}
+    finally:
+        await store.close()
+        await pool.close()
+
+
+async def test_fold_equals_per_event_handlers_without_a_broker(fresh_dsn: str) -> None:
+    """The handler path of rebuild() (no fold) vs the fold path, on the same store."""
+    service = f"m{uuid.uuid4().hex[:10]}"
+    settings = MembershipSettings(service_name=service)
+    folded = member_directory(settings)
+    handlers_only = Projection(folded.name, folded.sources, folded.ddl, folded.handlers)
+    pool = await create_pool(fresh_dsn, max_size=4)
+    store = PostgresEventStore(pool, service)
+    await store.migrate()
+    await store.start()
+    try:
+        await populate(store, members=40)
+        await append_v1_admission(store)
+        stores = {settings.events_topic: store}
+        by_handlers = await rebuild(handlers_only, pool, stores=stores, batch_size=7)
+        reference = await directory_rows(pool)
+        by_fold = await rebuild(folded, pool, stores=stores, fold_page_size=13)
+        assert by_fold.events == by_handlers.events and by_fold.applied == by_handlers.applied
+        assert await directory_rows(pool) == reference
+        assert await checkpoints(pool) == {settings.events_topic: await store.last_position()}
+        await rebuild(folded, pool, stores=stores)
+        assert await directory_rows(pool) == reference
+    finally:
+        await store.close()
+        await pool.close()
+
+
+async def test_rebuild_beside_a_runner_it_cannot_pause_loses_nothing(fresh_dsn: str, kafka_bootstrap: str) -> None:
+    """As `lab27 rebuild` while the service runs: the runner (as if in another process) is not
+    paused, events keep coming; the swap transaction's checkpoint lock keeps them all."""
+    import asyncio
+
+    service = f"m{uuid.uuid4().hex[:10]}"
+    settings = MembershipSettings(service_name=service)
+    projection = member_directory(settings)
+    topic = settings.events_topic
+    pool = await create_pool(fresh_dsn, max_size=6)
+    other = await create_pool(fresh_dsn, max_size=3)  # the CLI's own connections
+    store = PostgresEventStore(pool, service)
+    await store.migrate()
+    await store.start()
+    runner = ProjectionRunner(service, [projection], bootstrap=kafka_bootstrap, pool=pool, batch_size=5)
+    try:
+        async with Relay(fresh_dsn, kafka_bootstrap, service), runner:
+            await populate(store, members=30)
+            commands = MembershipCommands(store)
+
+            async def keep_admitting() -> None:
+                for i in range(60):
+                    await commands.execute(AdmitMember(scheme="association", kind="commune", name=f"Late {i}",
+                                                       admitted_on=date(2022, 1, 1)))
+                    await asyncio.sleep(0.005)
+
+            writer = asyncio.create_task(keep_admitting())
+            for _ in range(3):
+                await rebuild(projection, other, stores={topic: store})
+                await asyncio.sleep(0.05)
+            await writer
+            last = await store.last_position()
+            await runner.waiter(directory.SCHEMA).wait_for(topic, last, timeout=30)
+            live = await directory_rows(pool)
+            assert len(live) == 90
+            await rebuild(projection, other, stores={topic: store})
+            assert await directory_rows(pool) == live
+    finally:
+        await store.close()
+        await other.close()
+        await pool.close()
