@@ -86,7 +86,7 @@ class ProjectionRunner:
             waiter = PositionWaiter(self.pool, projection.name)
             self.waiters[projection.name] = waiter
             self.appliers[projection.name] = Applier(projection, self.pool, self.dead_letters, waiter.advance)
-            await waiter._refresh("")
+            await waiter._refresh()
         self._app = self._build_app()
         await self._app.start()
         self._end_watch = asyncio.create_task(self._watch_log_ends(), name=f"{self.app_id}-log-ends")
