@@ -204,3 +204,37 @@ async def test_wait_for_a_position_never_reached_is_unavailable(fresh_dsn: str, 
         later.cancel()
     finally:
         await pool.close()
+
+
+async def test_only_one_relay_publishes_a_topic_at_a_time(stack, fresh_dsn: str) -> None:
+    """A second relay of the same topic stands by until the first one stops."""
+    import asyncio
+    import uuid as _uuid
+
+    from shared.relay.relay import Relay
+    from shared.stack.broker import EmbeddedBroker
+
+    from shared.db import create_pool
+    from shared.eventstore.schema import setup_schema
+
+    pool = await create_pool(fresh_dsn)
+    await setup_schema(pool)
+    await pool.close()
+    broker = EmbeddedBroker(stack.root / f"relay-lead-{_uuid.uuid4().hex[:6]}.log").start()
+    first = Relay(fresh_dsn, broker.bootstrap_servers, "leadertest")
+    second = Relay(fresh_dsn, broker.bootstrap_servers, "leadertest")
+    try:
+        await first.start()
+        await asyncio.sleep(0.5)
+        await second.start()
+        await asyncio.sleep(1.5)
+        assert first.leading and not second.leading  # still waiting for the lock
+        await first.stop()
+        for _ in range(50):
+            if second.leading:
+                break
+            await asyncio.sleep(0.1)
+        assert second.leading  # took over once the first let go
+    finally:
+        await second.stop()
+        broker.stop()
