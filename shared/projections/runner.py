@@ -18,6 +18,7 @@ from typing import Any
 import asyncpg
 from faust.types import TP
 
+from shared.db import create_pool
 from shared.kafka import ensure_topics
 from shared.projections import schema
 from shared.projections.applier import Applier
@@ -76,7 +77,7 @@ class ProjectionRunner:
     async def start(self) -> None:
         """Install schemas, then start consuming; returns once partitions are assigned."""
         if self.pool is None:
-            self.pool = await asyncpg.create_pool(self.dsn, min_size=1, max_size=4)
+            self.pool = await create_pool(self.dsn, min_size=1, max_size=4)
         async with self.pool.acquire() as conn:
             for projection in self.projections.values():
                 await schema.install(conn, projection.name, projection.ddl)

@@ -1,0 +1,41 @@
+"""ProjectionRunner details: its own pool, the log-end watch after a broker restart."""
+from __future__ import annotations
+
+import asyncpg
+import pytest
+
+from shared.events.envelope import Envelope
+from shared.projections import Projection, ProjectionRunner
+from shared.events.registry import EventRegistry
+from shared.relay import Relay, events_topic
+from tests.integration.test_relay_projection import Deposited, deposit_many, new_service, open_store
+
+pytestmark = pytest.mark.integration
+
+JSON_DDL = "CREATE TABLE IF NOT EXISTS docs (position bigint PRIMARY KEY, body jsonb NOT NULL)"
+
+
+async def on_deposited_json(conn: asyncpg.Connection, env: Envelope, e: Deposited) -> None:
+    # A dict for a jsonb parameter needs shared.db's codecs; a bare asyncpg pool rejects it.
+    await conn.execute("INSERT INTO docs VALUES ($1, $2)", env.position, {"amount": e.amount})
+    assert await conn.fetchval("SELECT body FROM docs WHERE position = $1", env.position) == {"amount": e.amount}
+
+
+async def test_a_runner_given_a_dsn_gives_handlers_the_json_codecs(fresh_dsn: str, kafka_bootstrap: str) -> None:
+    service = new_service()
+    store = await open_store(fresh_dsn, service)
+    projection = Projection(name="docs", sources={events_topic(service): EventRegistry([Deposited])},
+                            ddl=JSON_DDL, handlers={"Deposited": on_deposited_json})
+    try:
+        async with Relay(fresh_dsn, kafka_bootstrap, service), \
+                ProjectionRunner(service, [projection], bootstrap=kafka_bootstrap, dsn=fresh_dsn) as runner:
+            last = await deposit_many(store, 5, amount=3)
+            await runner.waiter("docs").wait_for(events_topic(service), last, timeout=20)
+            assert runner.dead_letters.count == 0
+        conn = await asyncpg.connect(fresh_dsn)
+        try:
+            assert await conn.fetchval("SELECT count(*) FROM docs.docs WHERE body->>'amount' = '3'") == 5
+        finally:
+            await conn.close()
+    finally:
+        await store.close()
