@@ -1,7 +1,8 @@
 """Applies consumed records to a projection: exactly-once effects over at-least-once delivery.
 
 One transaction per batch: lock and read the checkpoints, run the handlers of the events
-past them, write the new checkpoints, commit. A record is then
+past them, write the new checkpoints with ``pg_notify('lab27_checkpoints', <projection>)``
+(delivered on commit: waiters in other processes wake at once, see waiter.py), commit. A record is then
 - skipped when its position is <= the checkpoint of its source (redelivery, replay);
 - a *gap* when its ``prev_position`` header (set by the relay) is above the checkpoint:
   earlier events never arrived here, so the caller must rewind the topic; nothing of that
@@ -27,6 +28,7 @@ from shared.projections import schema
 from shared.projections.dead_letters import DeadLetters
 from shared.projections.messages import Incoming
 from shared.projections.projection import Handler, Projection
+from shared.projections.waiter import NOTIFY_CHANNEL
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +131,7 @@ class Applier:
                             raise _HandlerFailed(item, exc) from exc
                         applied += 1
                     advanced[source] = envelope.position
-                await schema.save_checkpoints(conn, name, advanced)
+                await schema.save_checkpoints(conn, name, advanced, notify=NOTIFY_CHANNEL)
         self.applied += applied
         if self.on_applied:
             for source, position in advanced.items():

@@ -87,7 +87,7 @@ class ProjectionRunner:
             waiter = PositionWaiter(self.pool, projection.name)
             self.waiters[projection.name] = waiter
             self.appliers[projection.name] = Applier(projection, self.pool, self.dead_letters, waiter.advance)
-            await waiter._refresh()
+            await waiter.start()
         self._app = self._build_app()
         await self._app.start()
         self._end_watch = asyncio.create_task(self._watch_log_ends(), name=f"{self.app_id}-log-ends")
@@ -102,6 +102,8 @@ class ProjectionRunner:
             await self._app.stop()
             self._app = None
         await self.dead_letters.stop()
+        for waiter in self.waiters.values():
+            await waiter.stop()
         if self._owns_pool and self.pool is not None:
             await self.pool.close()
             self.pool = None

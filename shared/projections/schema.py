@@ -40,15 +40,24 @@ async def load_checkpoints(conn: asyncpg.Connection, schema: str, lock: bool = F
     return {row["source"]: row["position"] for row in rows}
 
 
-async def save_checkpoints(conn: asyncpg.Connection, schema: str, positions: Mapping[str, int]) -> None:
+UPSERT = """INSERT INTO {table} (source, position)
+            SELECT * FROM unnest($1::text[], $2::bigint[])
+            ON CONFLICT (source) DO UPDATE SET position = EXCLUDED.position"""
+
+
+async def save_checkpoints(conn: asyncpg.Connection, schema: str, positions: Mapping[str, int],
+                           notify: str | None = None) -> None:
+    """Upsert the checkpoints; with ``notify``, also ``pg_notify(notify, schema)`` in the same
+    statement (one round trip), which Postgres delivers when the transaction commits."""
     if not positions:
         return
-    await conn.execute(
-        f"""INSERT INTO {quoted(schema)}.checkpoint (source, position)
-            SELECT * FROM unnest($1::text[], $2::bigint[])
-            ON CONFLICT (source) DO UPDATE SET position = EXCLUDED.position""",
-        list(positions), list(positions.values()),
-    )
+    upsert = UPSERT.format(table=f"{quoted(schema)}.checkpoint")
+    if notify is None:
+        await conn.execute(upsert, list(positions), list(positions.values()))
+    else:
+        # A data-modifying WITH runs exactly once whether or not the outer query reads it.
+        await conn.execute(f"WITH saved AS ({upsert}) SELECT pg_notify($3, $4)",
+                           list(positions), list(positions.values()), notify, schema)
 
 
 async def schema_exists(conn: asyncpg.Connection, schema: str) -> bool:
