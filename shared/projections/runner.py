@@ -26,6 +26,7 @@ from shared.projections.dead_letters import DeadLetters
 from shared.projections.faust_driver import ProjectionApp
 from shared.projections.messages import Incoming
 from shared.projections.projection import Projection
+from shared.projections.tail_probe import TailProbe
 from shared.projections.waiter import PositionWaiter
 from shared.settings import KafkaClientProfile
 
@@ -70,6 +71,10 @@ class ProjectionRunner:
         self._datadir: str | None = None
         self.end_check_interval = end_check_interval
         self._end_watch: asyncio.Task | None = None
+        self._tail = TailProbe(bootstrap, self.profile)
+        self._at_end: dict[TP, tuple[int, int, int | None]] = {}  # end, checkpoint, last position
+        self._applying: set[str] = set()
+        self.end_rewinds = 0  # seeks to 0 made by the log-end watch
 
     def waiter(self, projection: str) -> PositionWaiter:
         return self.waiters[projection]
@@ -98,6 +103,7 @@ class ProjectionRunner:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._end_watch
             self._end_watch = None
+        await self._tail.stop()
         if self._app is not None:
             await self._app.stop()
             self._app = None
@@ -124,14 +130,18 @@ class ProjectionRunner:
             yield
 
     async def _watch_log_ends(self) -> None:
-        """Seek to 0 when the consumer stands past the end of its partition's log.
+        """Seek to 0 when the consumer's offset no longer means anything on its partition's log.
 
-        A broker that lost its log (tansu restarted) starts offsets at 0 again, and the relay
-        republishes one record per position, so the new log can be shorter than the old one
-        (which also held records published twice). Kafka answers a fetch past the end with
-        OFFSET_OUT_OF_RANGE and the consumer resets; tansu answers with nothing, so without
-        this the projection waits until the new log grows past the old offset. Replaying
-        from 0 is harmless: records at or below the checkpoint are skipped.
+        A broker that lost its log (tansu restarted) starts offsets at 0 again and the relay
+        republishes one record per position, so the new log's offsets differ from the old:
+        - the consumer may stand past the new end. Kafka answers such a fetch with
+          OFFSET_OUT_OF_RANGE and the consumer resets; tansu answers with nothing, so the
+          projection would wait until the new log grows past the old offset;
+        - the consumer may stand exactly at the new end (faust commits its old in-memory
+          offset to the new broker) while the new log's last records were never applied: it
+          sits there until the next write. Seen here as: idle at the end, the last record's
+          position above the checkpoint, and no progress between two checks.
+        Replaying from 0 is harmless: records at or below the checkpoint are skipped.
         """
         while True:
             await asyncio.sleep(self.end_check_interval)
@@ -142,18 +152,48 @@ class ProjectionRunner:
                 for tp in sorted(app.consumer.assignment()):
                     # Position first: on one log the end read afterwards is at least as far.
                     # The end is what the last fetch response said; tansu's ListOffsets is no
-                    # use here (it answers the last batch's base offset + 1).
+                    # use here (it answers the last batch's base offset).
                     position = await app.consumer.position(tp)
                     end = app.consumer.highwater(tp)
-                    if position is not None and end is not None and position > end:
+                    if position is None or end is None:
+                        continue
+                    if position > end:
                         log.warning("projections %s: %s[%d] at offset %d, past the log end %d "
                                     "(broker lost its log): rewinding to 0", self.app_id, tp.topic,
                                     tp.partition, position, end)
-                        await app.consumer.seek(tp, 0)
+                    elif position < end or not await self._stuck_at_end(tp, end):
+                        continue
+                    self._at_end.pop(tp, None)
+                    self.end_rewinds += 1
+                    await app.consumer.seek(tp, 0)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - broker away: try again next round
                 log.debug("projections %s: log end check failed: %r", self.app_id, exc)
+
+    async def _stuck_at_end(self, tp: TP, end: int) -> bool:
+        """Idle at the end of the log, yet its last record is past the checkpoint, twice running.
+
+        The tail is read only when the end or the checkpoint moved since the last look, so
+        an idle runner reads nothing; a batch being applied is never taken for stuck.
+        """
+        readers = [name for name, p in self.projections.items() if tp.topic in p.topics]
+        if not readers or any(name in self._applying for name in readers):
+            self._at_end.pop(tp, None)
+            return False
+        checkpoint = min(self.waiters[name].position(tp.topic) for name in readers)
+        seen = self._at_end.get(tp)
+        if seen is not None and seen[:2] == (end, checkpoint) and seen[2] is not None:
+            last = seen[2]
+            if last > checkpoint:
+                log.warning("projections %s: %s[%d] idle at the log end %d, but its last record "
+                            "(position %d) is past the checkpoint %d (offsets from a lost log): "
+                            "rewinding to 0", self.app_id, tp.topic, tp.partition, end, last, checkpoint)
+                return True
+            return False
+        last = await self._tail.last_position(tp.topic, tp.partition, end)
+        self._at_end[tp] = (end, checkpoint, last)
+        return False
 
     def _build_app(self) -> ProjectionApp:
         self._datadir = tempfile.mkdtemp(prefix="lab27-faust-")
@@ -189,15 +229,19 @@ class ProjectionRunner:
     async def _apply(self, name: str, messages: list[Incoming]) -> None:
         """Apply until it succeeds: a database outage must not skip records."""
         backoff = 0.05
-        while True:
-            try:
-                async with self._locks[name]:
-                    gaps = await self.appliers[name].apply(messages)
-                break
-            except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError) as exc:
-                log.warning("projection %s: %s: %s; retrying in %.2fs", name, type(exc).__name__, exc, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 2.0)
+        self._applying.add(name)
+        try:
+            while True:
+                try:
+                    async with self._locks[name]:
+                        gaps = await self.appliers[name].apply(messages)
+                    break
+                except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError) as exc:
+                    log.warning("projection %s: %s: %s; retrying in %.2fs", name, type(exc).__name__, exc, backoff)
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 2.0)
+        finally:
+            self._applying.discard(name)
         seen = {m.topic for m in messages}
         for topic in seen - gaps:
             self._rewinding.discard(topic)

@@ -14,6 +14,7 @@ from shared.events.codec import header, to_kafka
 from shared.kafka import consumer, ensure_topics, producer
 from shared.projections import ProjectionRunner, dlq_topic
 from shared.relay import Relay, events_topic
+from shared.stack.broker import EmbeddedBroker
 from shared.stack.stack import Stack
 from tests.integration.test_relay_projection import (
     Deposited,
@@ -164,3 +165,69 @@ async def test_a_consumer_past_the_start_of_a_republished_log_rewinds(fresh_dsn:
                                                 "distinct_positions": 10}
     finally:
         await store.close()
+
+
+async def produce(bootstrap: str, topic: str, envelopes: list) -> None:
+    send = producer(bootstrap)
+    await send.start()
+    try:
+        for envelope in envelopes:
+            key, value, headers = to_kafka(envelope)
+            await send.send(topic, value, key, partition=0, headers=headers)
+        await send.flush()
+    finally:
+        await send.stop()
+
+
+async def test_a_consumer_left_at_the_end_of_a_republished_log_applies_its_last_record(
+        tmp_path, fresh_dsn: str) -> None:
+    """The broker restarted; the consumer's offset from the old log equals the new log's end.
+
+    Old log: positions 1..N at offsets 0..N-1, all applied, consumer at offset N. After the
+    restart the relay republished N-1 of them plus one new event, so the new log also ends at
+    N, and faust committed its old offset N to the new broker (done here by hand, which is
+    what makes this deterministic). The consumer starts idle at the end: nothing tells it
+    that offset N-1 of the new log (position N+1) was never applied.
+    """
+    broker = EmbeddedBroker(tmp_path / "broker.log").start()
+    bootstrap = broker.bootstrap_servers
+    service = new_service()
+    store = await open_store(fresh_dsn, service)
+    topic = events_topic(service)
+    n = 30
+    try:
+        await deposit_many(store, n + 1)
+        envelopes = await store.read_all(0, 1000)
+        assert [e.position for e in envelopes] == list(range(1, n + 2))
+        await ensure_topics(bootstrap, [topic, dlq_topic(service)])
+        await produce(bootstrap, topic, envelopes[:n])
+        runner = ProjectionRunner(service, [ledger(service)], bootstrap=bootstrap, dsn=fresh_dsn,
+                                  end_check_interval=0.3)
+        async with runner:
+            await runner.waiter("ledger").wait_for(topic, n, timeout=20)
+
+        await asyncio.to_thread(broker.restart)
+        await ensure_topics(bootstrap, [topic, dlq_topic(service)])
+        await produce(bootstrap, topic, envelopes[:n - 1] + envelopes[n:])  # offsets 0..N-1
+        tp = TopicPartition(topic, 0)
+        committer = consumer(bootstrap, group_id=runner.app_id)
+        await committer.start()
+        try:
+            committer.assign([tp])
+            await committer.commit({tp: n})
+        finally:
+            await committer.stop()
+
+        runner = ProjectionRunner(service, [ledger(service)], bootstrap=bootstrap, dsn=fresh_dsn,
+                                  end_check_interval=0.3)
+        async with runner:
+            started = time.monotonic()
+            await runner.waiter("ledger").wait_for(topic, n + 1, timeout=5)
+            took = time.monotonic() - started
+            assert runner.end_rewinds == 1
+        print(f"stuck at the log end: applied {took:.2f}s after start (checks every 0.3 s)")
+        assert await read_model(fresh_dsn) == {"total": n + 1, "deposits": n + 1, "applications": n + 1,
+                                                "distinct_positions": n + 1}
+    finally:
+        await store.close()
+        broker.stop()
