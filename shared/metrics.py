@@ -28,11 +28,12 @@ class RuntimeCollector(Collector):
             appends = CounterMetricFamily("lab27_store_appends", "Appends that wrote events", labels=["service"])
             appends.add_metric([service], infra.store.appends_written)
             yield from (batches, appends)
+        runner = infra.projections if infra is not None else None
+        if runner is not None:  # the worker role's process
             applied = CounterMetricFamily("lab27_projection_events_applied", "Events applied to a read model",
                                           labels=["service", "projection"])
             position = GaugeMetricFamily("lab27_projection_position", "Last position applied, per source topic",
                                          labels=["service", "projection", "source"])
-            runner = infra.projections
             for name, applier in runner.appliers.items():
                 applied.add_metric([service, name], applier.applied)
                 for source in runner.projections[name].topics:

@@ -1,12 +1,18 @@
-"""Runs one service: event store, relay, projections, reactions and the gRPC API together.
+"""Runs one service: event store, relay, projections, reactions and the gRPC API.
 
 Every service's bootstrap builds a ServiceParts (what is particular to it) and hands it to
 ServiceRuntime, so the four services are wired the same way.
+
+A service has two roles, which can share a process or not (``ROLE``):
+- ``api``: the gRPC commands and queries, the event store's writer, read-your-writes waits;
+- ``worker``: the relay, the projections and the reactions (consumers of other services).
+``all`` runs both in one process; ``split`` (the default) runs the API here and the worker
+as a child process, so a busy API and a busy projection do not share one interpreter lock.
 """
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -17,9 +23,11 @@ from shared import kafka
 from shared.db import create_pool
 from shared.eventstore.postgres import PostgresEventStore
 from shared.grpc.server import GrpcServer, ServicerRegistration, create_server
-from shared.projections import Projection, ProjectionRunner
+from shared.projections import PositionWaiter, Projection, ProjectionRunner
+from shared.projections import schema as projection_schema
 from shared.relay.relay import Relay
 from shared.settings import ServiceSettings
+from shared.worker_process import WorkerProcess
 
 log = structlog.get_logger("shared.runtime")
 STOP_TIMEOUT = 10.0  # seconds per shutdown step
@@ -37,7 +45,8 @@ class Infrastructure:
     settings: ServiceSettings
     pool: asyncpg.Pool
     store: PostgresEventStore
-    projections: ProjectionRunner
+    waiters: dict[str, PositionWaiter] = field(default_factory=dict)  # API side
+    projections: ProjectionRunner | None = None  # worker side
 
 
 @dataclass(frozen=True)
@@ -57,63 +66,98 @@ class ServiceRuntime:
         self.infra: Infrastructure | None = None
         self.relay: Relay | None = None
         self.server: GrpcServer | None = None
+        self.worker_process: WorkerProcess | None = None
         self._reactions: list[Startable] = []
+        self._stops: list[tuple[str, Callable[[], Awaitable[Any]]]] = []
 
-    async def start(self) -> GrpcServer:
+    @property
+    def runs_api(self) -> bool:
+        return self.settings.role in ("api", "all", "split")
+
+    @property
+    def runs_worker(self) -> bool:
+        return self.settings.role in ("worker", "all")
+
+    async def start(self) -> GrpcServer | None:
+        """Starts this process's parts; returns the gRPC server when this process serves one."""
         s = self.settings
         pool = await create_pool(s.postgres_dsn, min_size=2, max_size=s.db_pool_size)
+        self._stops.append(("pool", pool.close))
         store = PostgresEventStore(pool, producer=s.service_name, batch_window=s.append_batch_window)
+        await self._migrate(pool, store)
+        self._stops.append(("event store", store.close))
+        self.infra = infra = Infrastructure(s, pool, store)
+        await kafka.ensure_topics(s.kafka_bootstrap_servers, [s.events_topic, s.dlq_topic])
+        if self.runs_worker:
+            await self._start_worker(infra)
+        if s.role == "split":
+            self.worker_process = WorkerProcess(s.service_name)
+            await self.worker_process.start()
+            self._stops.append(("worker process", self.worker_process.stop))
+        if self.runs_api:
+            await self._start_api(infra)
+        log.info("service.started", service=s.service_name, role=s.role,
+                 grpc=f"{s.grpc_host}:{self.server.port}" if self.server else None)
+        return self.server
+
+    async def _migrate(self, pool: asyncpg.Pool, store: PostgresEventStore) -> None:
         await store.migrate()
         async with pool.acquire() as conn:
             for ddl in self.parts.extra_migrations:
                 await conn.execute(ddl)
-        await store.start()
-        await kafka.ensure_topics(s.kafka_bootstrap_servers, [s.events_topic, s.dlq_topic])
-        runner = ProjectionRunner(s.service_name, self.parts.projections, bootstrap=s.kafka_bootstrap_servers,
-                                  pool=pool, profile=s.kafka)
-        self.infra = Infrastructure(s, pool, store, runner)
+            # Both roles need the read-model schemas: the worker writes them, the API reads them.
+            for projection in self.parts.projections:
+                await projection_schema.install(conn, projection.name, projection.ddl)
+
+    async def _start_worker(self, infra: Infrastructure) -> None:
+        s = self.settings
         self.relay = Relay(s.postgres_dsn, s.kafka_bootstrap_servers, s.service_name, profile=s.kafka)
         await self.relay.start()
+        self._stops.append(("relay", self.relay.stop))
+        runner = ProjectionRunner(s.service_name, self.parts.projections, bootstrap=s.kafka_bootstrap_servers,
+                                  pool=infra.pool, profile=s.kafka)
         await runner.start()
-        self._reactions = list(self.parts.reactions(self.infra))
-        for reaction in self._reactions:
+        self._stops.append(("projections", runner.stop))
+        infra.projections = runner
+        self._reactions = list(self.parts.reactions(infra))
+        for i, reaction in enumerate(self._reactions):
             await reaction.start()
-        servicers, names = self.parts.api(self.infra)
+            self._stops.append((f"reaction {i}", reaction.stop))
+
+    async def _start_api(self, infra: Infrastructure) -> None:
+        s = self.settings
+        for projection in self.parts.projections:
+            if infra.projections is not None:  # same process: the runner tells its waiters directly
+                infra.waiters[projection.name] = infra.projections.waiter(projection.name)
+            else:
+                waiter = PositionWaiter(infra.pool, projection.name, dsn=s.postgres_dsn)
+                await waiter.start()
+                self._stops.append((f"waiter {projection.name}", waiter.stop))
+                infra.waiters[projection.name] = waiter
+        servicers, names = self.parts.api(infra)
         self.server = create_server(servicers, names, s.grpc_host, s.grpc_port)
         await self.server.start()
-        log.info("service.started", service=s.service_name, grpc=f"{s.grpc_host}:{self.server.port}")
-        return self.server
+        self._stops.append(("grpc", lambda: self.server.stop(grace=5.0)))
 
     async def stop(self) -> None:
-        """Stop taking calls first, then consumers, then the writer and the pool.
+        """Undo start in reverse: stop taking calls first, then consumers, the writer, the pool.
 
         Each step is bounded: a broker or database that is already gone must not keep the
         process from exiting (everything is at-least-once and resumes from checkpoints).
         """
-        steps: list[tuple[str, Callable[[], Any]]] = []
-        if self.server is not None:
-            steps.append(("grpc", lambda: self.server.stop(grace=5.0)))
-        steps += [(f"reaction {i}", r.stop) for i, r in enumerate(reversed(self._reactions))]
-        if self.infra is not None:
-            steps.append(("projections", self.infra.projections.stop))
-        if self.relay is not None:
-            steps.append(("relay", self.relay.stop))
-        if self.infra is not None:
-            steps += [("event store", self.infra.store.close), ("pool", self.infra.pool.close)]
-        for name, stop in steps:
+        while self._stops:
+            name, stop = self._stops.pop()
             try:
                 await asyncio.wait_for(stop(), STOP_TIMEOUT)
             except Exception as exc:  # noqa: BLE001 - shutting down: report and go on
                 log.warning("service.stop_step_failed", step=name, error=repr(exc))
         self.server = None
-        self.infra = None
-        self.relay = None
-        log.info("service.stopped", service=self.settings.service_name)
+        log.info("service.stopped", service=self.settings.service_name, role=self.settings.role)
 
 
 def waiter_for(infra: Infrastructure, projection: str) -> Callable[[int], Any]:
     """Read-your-writes: wait until ``projection`` has applied this service's position."""
-    waiter = infra.projections.waiter(projection)
+    waiter = infra.waiters[projection]
     topic = infra.settings.events_topic
     timeout = infra.settings.consistency_wait_ms / 1000
 

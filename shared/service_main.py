@@ -1,6 +1,8 @@
 """The body of every service's __main__: logs, metrics, serve until SIGTERM, stop cleanly."""
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import Callable
 
 from prometheus_client import REGISTRY, start_http_server
@@ -10,14 +12,32 @@ from shared.logging import configure_logging
 from shared.metrics import RuntimeCollector
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
+from shared.worker_process import READY_LINE, die_with_parent
 
 
 async def run_service(settings: ServiceSettings, create_runtime: Callable[[ServiceSettings], ServiceRuntime]) -> None:
     configure_logging(settings.log_level, settings.log_json)
+    if settings.role == "worker":
+        die_with_parent()
     runtime = create_runtime(settings)
     if settings.metrics_port:
+        # A worker reports beside its API: on the next port, so one setting serves both.
+        port = settings.metrics_port + (1 if settings.role == "worker" else 0)
         REGISTRY.register(RuntimeCollector(runtime))
-        start_http_server(settings.metrics_port, addr=settings.grpc_host)
+        start_http_server(port, addr=settings.grpc_host)
     server = await runtime.start()
+    if server is None:  # a worker: nothing to serve, run until told to stop
+        print(READY_LINE, flush=True)
+        await _until_signal()
+        await runtime.stop()
+        return
     print(f"{settings.service_name} serving gRPC on {settings.grpc_host}:{server.port}", flush=True)
     await serve_until_signal(server, on_stop=runtime.stop)
+
+
+async def _until_signal() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()

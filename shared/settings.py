@@ -1,6 +1,8 @@
 """Settings from the environment (pydantic-settings). Read only when a bootstrap asks."""
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -26,6 +28,9 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
     service_name: str = "membership"
+    # api: gRPC + writer; worker: relay + projections + reactions; all: both in this process;
+    # split: the API here and the worker as a child process (two interpreters, two cores).
+    role: Literal["split", "all", "api", "worker"] = "split"
     postgres_dsn: str = Field(
         default="postgresql://postgres@127.0.0.1:5432/lab27",
         description="asyncpg DSN of this service's own database",

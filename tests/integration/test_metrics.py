@@ -18,13 +18,13 @@ async def test_metrics_report_store_relay_and_projection_progress(stack: Stack, 
 
     broker = EmbeddedBroker(stack.root / f"metrics-{uuid.uuid4().hex[:6]}.log").start()
     runtime = create_runtime(MembershipSettings(postgres_dsn=fresh_dsn, kafka_bootstrap_servers=broker.bootstrap_servers,
-                                                grpc_port=0))
+                                                grpc_port=0, role="all"))
     try:
         await runtime.start()
         commands = MembershipCommands(runtime.infra.store)
         _, outcome = await commands.execute(AdmitMember(scheme="association", kind="commune", name="Ville de Metz",
                                                         admitted_on=date(2018, 1, 1)))
-        await runtime.infra.projections.waiter("member_directory").wait_for("lab27.membership.events",
+        await runtime.infra.waiters["member_directory"].wait_for("lab27.membership.events",
                                                                            outcome.position, 10)
         registry = CollectorRegistry()
         registry.register(RuntimeCollector(runtime))
