@@ -10,7 +10,7 @@ Invariants every implementation keeps (tests/integration/test_store_contract.py)
 """
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -75,3 +75,11 @@ class EventStore(Protocol):
     async def save_snapshot(self, snapshot: Snapshot) -> None: ...
 
     async def load_snapshot(self, stream_id: str) -> Snapshot | None: ...
+
+
+async def pages(read_all: Callable[[int, int], Awaitable[list[Envelope]]], after_position: int,
+                batch_size: int) -> AsyncIterator[list[Envelope]]:
+    """Every event after ``after_position``, ``batch_size`` at a time (for iter_batches)."""
+    while batch := await read_all(after_position, batch_size):
+        yield batch
+        after_position = batch[-1].position

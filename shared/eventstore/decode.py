@@ -7,7 +7,7 @@ types are already right (asyncpg gives UUID, datetime, int, str; data is decoded
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from shared.events.envelope import Envelope
@@ -18,7 +18,6 @@ ENVELOPE_COLUMNS = ("position, event_id, stream_id, stream_type, version, type, 
 _FIELDS = frozenset(Envelope.model_fields)
 _new = object.__new__
 _set = object.__setattr__
-_loads = json.loads
 
 
 def trusted_envelope(values: dict[str, Any]) -> Envelope:
@@ -31,15 +30,16 @@ def trusted_envelope(values: dict[str, Any]) -> Envelope:
     return envelope
 
 
-def envelopes_from_rows(rows: Iterable[Any], producer: str) -> list[Envelope]:
-    """``rows`` selected with ENVELOPE_COLUMNS, in that order."""
+def envelopes_from_rows(rows: Iterable[Any], producer: str,
+                        loads: Callable[[str], Any] = json.loads) -> list[Envelope]:
+    """``rows`` selected with ENVELOPE_COLUMNS, in that order; ``loads`` parses ``data``."""
     return [
         trusted_envelope({
             "event_id": event_id, "type": type_, "schema_version": schema_version,
             "stream_id": stream_id, "stream_type": stream_type, "version": version,
             "position": position, "occurred_at": occurred_at, "recorded_at": recorded_at,
             "correlation_id": correlation_id, "causation_id": causation_id,
-            "producer": producer, "data": _loads(data),
+            "producer": producer, "data": loads(data),
         })
         for (position, event_id, stream_id, stream_type, version, type_, schema_version, data,
              occurred_at, recorded_at, correlation_id, causation_id) in rows

@@ -6,7 +6,7 @@ import copy
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 
-from shared.eventstore.base import AppendResult, Snapshot
+from shared.eventstore.base import AppendResult, Snapshot, pages
 from shared.eventstore.batch import PendingAppend, check_events, plan_batch
 from shared.events.envelope import Envelope, NewEvent
 
@@ -64,11 +64,8 @@ class InMemoryEventStore:
         start = max(after_position, 0)
         return self._events[start:start + limit]
 
-    async def iter_batches(self, after_position: int = 0,
-                           batch_size: int = 1000) -> AsyncIterator[list[Envelope]]:
-        while batch := await self.read_all(after_position, batch_size):
-            yield batch
-            after_position = batch[-1].position
+    def iter_batches(self, after_position: int = 0, batch_size: int = 1000) -> AsyncIterator[list[Envelope]]:
+        return pages(self.read_all, after_position, batch_size)
 
     async def last_position(self) -> int:
         return len(self._events)

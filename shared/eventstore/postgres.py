@@ -17,7 +17,7 @@ from typing import Any
 import asyncpg
 
 from shared.db import create_pool
-from shared.eventstore.base import AppendResult, Snapshot
+from shared.eventstore.base import AppendResult, Snapshot, pages
 from shared.eventstore.batch import BatchPlan, PendingAppend, check_events, plan_batch
 from shared.eventstore.decode import ENVELOPE_COLUMNS, envelopes_from_rows
 from shared.eventstore.schema import APPEND_LOCK_KEY, NOTIFY_CHANNEL, POSITION_SEQUENCE, setup_schema
@@ -227,11 +227,8 @@ class PostgresEventStore:
             f"{SELECT_EVENTS} WHERE position > $1 ORDER BY position LIMIT $2", after_position, limit)
         return envelopes_from_rows(rows, self.producer)
 
-    async def iter_batches(self, after_position: int = 0,
-                           batch_size: int = 1000) -> AsyncIterator[list[Envelope]]:
-        while batch := await self.read_all(after_position, batch_size):
-            yield batch
-            after_position = batch[-1].position
+    def iter_batches(self, after_position: int = 0, batch_size: int = 1000) -> AsyncIterator[list[Envelope]]:
+        return pages(self.read_all, after_position, batch_size)
 
     async def last_position(self) -> int:
         return await self._pool.fetchval("SELECT coalesce(max(position), 0) FROM events")

@@ -22,7 +22,7 @@ from typing import Any
 import asyncpg
 
 from shared.events.envelope import Envelope
-from shared.eventstore.decode import ENVELOPE_COLUMNS, trusted_envelope
+from shared.eventstore.decode import ENVELOPE_COLUMNS, envelopes_from_rows
 
 _scan = json.scanner.make_scanner(json.JSONDecoder())
 _SELECT = f"SELECT {ENVELOPE_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2"
@@ -46,17 +46,7 @@ class StorePages:
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[Envelope]:
         rows = await self.pool.fetch(_SELECT, after_position, limit)
         producer = self.producer
-        return [
-            trusted_envelope({
-                "event_id": event_id, "type": type_, "schema_version": schema_version,
-                "stream_id": stream_id, "stream_type": stream_type, "version": version,
-                "position": position, "occurred_at": occurred_at, "recorded_at": recorded_at,
-                "correlation_id": correlation_id, "causation_id": causation_id,
-                "producer": producer, "data": _parse(data),
-            })
-            for (position, event_id, stream_id, stream_type, version, type_, schema_version, data,
-                 occurred_at, recorded_at, correlation_id, causation_id) in rows
-        ]
+        return envelopes_from_rows(rows, producer, loads=_parse)
 
     async def read_rows(self, after_position: int = 0, limit: int = 1000,
                         until_position: int | None = None) -> Sequence[Any]:
