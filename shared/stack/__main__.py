@@ -69,15 +69,15 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_signal)
 
     stack = Stack.from_env(args.data).start()
-    print(f"postgres  {stack.postgres_dsn('membership').rsplit('/', 1)[0]}  (one database per service)", flush=True)
-    print(f"kafka     {stack.kafka_bootstrap_servers}", flush=True)
+    print(f"{'postgres':<11} {stack.postgres_dsn('membership').rsplit('/', 1)[0]}  (one database per service)", flush=True)
+    print(f"{'kafka':<11} {stack.kafka_bootstrap_servers}", flush=True)
     running: dict[str, tuple[subprocess.Popen, int]] = {}
     try:
         for service in available_services():
             running[service] = start_service(stack, service, args.data)
         for service, (proc, port) in running.items():
             state = "ready" if wait_healthy(port, proc) else f"NOT READY, see {args.data / (service + '.log')}"
-            print(f"{service:<10}grpc://127.0.0.1:{port}  {state}", flush=True)
+            print(f"{service:<11} grpc://127.0.0.1:{port}  {state}", flush=True)
         print("lab27 is running; Ctrl-C stops it.", flush=True)
         while not stopping:
             for service, (proc, _port) in running.items():
