@@ -26,6 +26,7 @@ def member_directory(settings: ServiceSettings) -> Projection:
         sources={settings.events_topic: membership_registry()},
         ddl=directory.DDL,
         handlers=directory.HANDLERS,
+        bulk_handlers=directory.BULK_HANDLERS,  # runs of admissions in one INSERT
         # rebuilds fold in memory and COPY; the live runner uses the handlers
         fold=Fold(directory.fold_start, directory.fold_step, directory.fold_flush),
     )

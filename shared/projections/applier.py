@@ -9,8 +9,11 @@ past them, write the new checkpoints with ``pg_notify('lab27_checkpoints', <proj
   source is applied from the rest of the batch;
 - poison when it cannot be decoded, its type is unknown, or its handler raises: it goes to
   the DLQ and the checkpoint moves past it.
+Consecutive events of one type go to the projection's bulk handler for that type, if it has
+one (one statement for the run instead of one per event), else to their per-event handlers.
 A handler that raises rolls the whole batch back; the batch is then replayed one record
-per transaction so only the guilty record is dead-lettered and nothing is half-applied.
+per transaction (per-event handlers) so only the guilty record is dead-lettered and nothing
+is half-applied.
 """
 from __future__ import annotations
 
@@ -98,6 +101,7 @@ class Applier:
 
     async def _transaction(self, items: Sequence[_Item]) -> set[str]:
         name = self.projection.name
+        bulk_handlers = self.projection.bulk_handlers
         gaps: set[str] = set()
         async with self.pool.acquire() as conn:
             async with conn.transaction():
@@ -105,13 +109,34 @@ class Applier:
                 checkpoints = await schema.load_checkpoints(conn, name, lock=True)
                 advanced: dict[str, int] = {}
                 applied = 0
+                run: list[_Item] = []  # consecutive events of one type, applied together
+                poison: list[tuple[Incoming, BaseException]] = []  # sent once every handler ran
+
+                async def flush() -> None:
+                    if not run:
+                        return
+                    first = run[0]
+                    bulk = bulk_handlers.get(first.envelope.type) if len(run) > 1 else None
+                    try:
+                        if bulk is not None:
+                            await bulk(conn, [(i.envelope, i.event) for i in run])
+                        else:
+                            for current in run:
+                                first = current
+                                await current.handler(conn, current.envelope, current.event)
+                    except Exception as exc:
+                        # The whole batch rolls back and is replayed one event at a time,
+                        # so only the guilty record of a failed bulk run is dead-lettered.
+                        raise _HandlerFailed(first, exc) from exc
+                    run.clear()
+
                 for item in items:
                     source = item.message.topic
                     if source in gaps:
                         continue
                     envelope = item.envelope
                     if envelope is None:  # undecodable: no position to record
-                        await self.dead_letters.send(name, item.message, item.error or ValueError("undecodable"))
+                        poison.append((item.message, item.error or ValueError("undecodable")))
                         continue
                     current = advanced.get(source, checkpoints.get(source, 0))
                     if envelope.position <= current:
@@ -123,14 +148,17 @@ class Applier:
                         gaps.add(source)
                         continue
                     if item.error is not None:
-                        await self.dead_letters.send(name, item.message, item.error)
+                        poison.append((item.message, item.error))
                     elif item.handler is not None:
-                        try:
-                            await item.handler(conn, envelope, item.event)
-                        except Exception as exc:
-                            raise _HandlerFailed(item, exc) from exc
+                        if run and run[0].envelope.type != envelope.type:
+                            await flush()
+                        run.append(item)
                         applied += 1
                     advanced[source] = envelope.position
+                await flush()
+                # After the handlers: a batch they fail is replayed, which must not send twice.
+                for message, error in poison:
+                    await self.dead_letters.send(name, message, error)
                 await schema.save_checkpoints(conn, name, advanced, notify=NOTIFY_CHANNEL)
         self.applied += applied
         if self.on_applied:

@@ -38,6 +38,44 @@ async def on_admitted(conn: asyncpg.Connection, env: Envelope, e: MemberAdmitted
     )
 
 
+async def on_admitted_many(conn: asyncpg.Connection, items: list[tuple[Envelope, MemberAdmitted]]) -> None:
+    """Same rows as on_admitted, event by event, in one statement (a live batch's run).
+
+    contacts go as JSON text cast in SQL: a jsonb[] parameter of Python lists would be read
+    by asyncpg as a two-dimensional array.
+    """
+    columns: list[list] = [[] for _ in range(13)]
+    (member_ids, schemes, kinds, names, searches, sirens, identity_keys, territories, contacts,
+     admitted_on, dues, versions, positions) = columns
+    for env, e in items:
+        member_ids.append(e.member_id)
+        schemes.append(e.scheme.value)
+        kinds.append(e.kind.value)
+        names.append(e.name)
+        searches.append(normalise_name(e.name))
+        sirens.append(e.siren)
+        identity_keys.append(e.identity_key)
+        territories.append(e.territory)
+        contacts.append(_contacts_text(e.contacts))
+        admitted_on.append(e.admitted_on)
+        dues.append(e.dues_paid_until)
+        versions.append(env.version)
+        positions.append(env.position)
+    # ORDER BY ordinality: with a member admitted twice in one run, the first one wins, as
+    # with one INSERT per event (DO NOTHING skips rows that conflict within the statement).
+    await conn.execute(
+        """INSERT INTO members (member_id, scheme, kind, name, name_search, siren, identity_key, territory,
+                                contacts, status, admitted_on, dues_paid_until, version, position)
+           SELECT m, s, k, n, ns, si, ik, t, c::jsonb, 'active', a, d, v, p
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                       $8::text[], $9::text[], $10::date[], $11::int[], $12::int[], $13::bigint[])
+                WITH ORDINALITY AS r(m, s, k, n, ns, si, ik, t, c, a, d, v, p, o)
+           ORDER BY o
+           ON CONFLICT (member_id) DO NOTHING""",
+        *columns,
+    )
+
+
 async def on_profile_updated(conn: asyncpg.Connection, env: Envelope, e: MemberProfileUpdated) -> None:
     await conn.execute(
         """UPDATE members SET kind = COALESCE($2, kind), name = COALESCE($3, name),
@@ -92,6 +130,7 @@ HANDLERS = {
     MemberLeft.event_type: on_left,
     DuesRenewed.event_type: on_dues_renewed,
 }
+BULK_HANDLERS = {MemberAdmitted.event_type: on_admitted_many}
 
 
 # --- rebuild: fold every event in memory, then COPY the rows into the fresh schema ---------------
