@@ -17,6 +17,7 @@ is half-applied.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -104,8 +105,10 @@ class Applier:
         bulk_handlers = self.projection.bulk_handlers
         gaps: set[str] = set()
         async with self.pool.acquire() as conn:
-            async with conn.transaction():
-                await schema.set_local_search_path(conn, name)
+            # BEGIN + search_path, then checkpoints + notify + COMMIT, each in one round trip:
+            # at low rates a batch is one event, and each round trip costs this process CPU.
+            await schema.begin_with_search_path(conn, name)
+            try:
                 checkpoints = await schema.load_checkpoints(conn, name, lock=True)
                 advanced: dict[str, int] = {}
                 applied = 0
@@ -159,7 +162,12 @@ class Applier:
                 # After the handlers: a batch they fail is replayed, which must not send twice.
                 for message, error in poison:
                     await self.dead_letters.send(name, message, error)
-                await schema.save_checkpoints(conn, name, advanced, notify=NOTIFY_CHANNEL)
+                await schema.save_checkpoints_and_commit(conn, name, advanced, notify=NOTIFY_CHANNEL)
+            except BaseException:
+                if not conn.is_closed():
+                    with contextlib.suppress(Exception):
+                        await conn.execute("ROLLBACK")
+                raise
         self.applied += applied
         if self.on_applied:
             for source, position in advanced.items():

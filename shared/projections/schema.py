@@ -33,6 +33,36 @@ async def set_local_search_path(conn: asyncpg.Connection, schema: str) -> None:
     await conn.execute("SELECT set_config('search_path', $1, true)", quoted(schema))
 
 
+async def begin_with_search_path(conn: asyncpg.Connection, schema: str) -> None:
+    """BEGIN and a transaction-local search_path in one round trip (simple query protocol).
+
+    The caller ends the transaction itself (COMMIT / ROLLBACK): asyncpg's transaction()
+    would send BEGIN on its own."""
+    await conn.execute(f"BEGIN; SET LOCAL search_path TO {quoted(schema)}")
+
+
+def literal(text: str) -> str:
+    """A SQL string literal (standard_conforming_strings is on since Postgres 9.1)."""
+    if "\0" in text:
+        raise ValueError("NUL in a SQL literal")
+    return "'" + text.replace("'", "''") + "'"
+
+
+async def save_checkpoints_and_commit(conn: asyncpg.Connection, schema: str, positions: Mapping[str, int],
+                                      notify: str) -> None:
+    """save_checkpoints(..., notify) then COMMIT, in one round trip: the values are inlined
+    as literals so both go as one simple query (if the first statement fails, COMMIT is
+    not run and the transaction stays open, aborted, for the caller to roll back)."""
+    if not positions:
+        await conn.execute("COMMIT")
+        return
+    sources = ", ".join(literal(source) for source in positions)
+    values = ", ".join(str(int(position)) for position in positions.values())
+    upsert = UPSERT.format(table=f"{quoted(schema)}.checkpoint").replace(
+        "$1::text[]", f"ARRAY[{sources}]::text[]").replace("$2::bigint[]", f"ARRAY[{values}]::bigint[]")
+    await conn.execute(f"WITH saved AS ({upsert}) SELECT pg_notify({literal(notify)}, {literal(schema)}); COMMIT")
+
+
 async def load_checkpoints(conn: asyncpg.Connection, schema: str, lock: bool = False) -> dict[str, int]:
     rows = await conn.fetch(
         f"SELECT source, position FROM {quoted(schema)}.checkpoint" + (" FOR UPDATE" if lock else "")
