@@ -67,6 +67,7 @@ class Relay:
         self._next_check = 0.0  # 0: verify before publishing (start, after an error)
         self._check: asyncio.Task[int | None] | None = None  # the periodic check, in the background
         self._caught_up = asyncio.Event()
+        self._drained = False  # the last read returned less than a batch: nothing more to read
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=f"relay-{self.service}")
@@ -113,7 +114,9 @@ class Relay:
                     self._check.add_done_callback(lambda _: self._wake.set())
                 sent = await self._publish_pending()
                 backoff = 0.1
-                if sent == 0:
+                # Caught up: sleep until a NOTIFY (one arriving while we published has
+                # already set _wake) rather than read once more to find nothing.
+                if sent == 0 or self._drained:
                     self._caught_up.set()
                     await self._sleep()
             except asyncio.CancelledError:
@@ -205,6 +208,7 @@ class Relay:
         assert self._conn is not None and self._producer is not None
         conn = self._conn
         total = 0
+        self._drained = False
         records = await read_after(conn, self.position, self.batch_size, self.service)
         while records:
             futures = await self._send_batches(records)
@@ -223,6 +227,7 @@ class Relay:
             await checkpoint.save(conn, self.topic, self.position)
             total += len(records)
             self.published += len(records)
+            self._drained = not full
             if self._check_due():
                 return total  # let the loop start or apply a check between long runs of batches
             records = following
