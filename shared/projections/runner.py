@@ -43,7 +43,7 @@ class ProjectionRunner:
         dsn: str | None = None,
         pool: asyncpg.Pool | None = None,
         batch_size: int = 1000,
-        fetch_max_wait_ms: int = 5,
+        fetch_max_wait_ms: int | None = None,  # None: the profile's (KAFKA_FETCH_MAX_WAIT_MS)
         profile: KafkaClientProfile | None = None,
         app_id: str | None = None,
         end_check_interval: float = 1.0,
@@ -56,8 +56,8 @@ class ProjectionRunner:
         self.dsn = dsn
         self.pool = pool
         self.batch_size = batch_size
-        self.fetch_max_wait_ms = fetch_max_wait_ms
         self.profile = profile or KafkaClientProfile()
+        self.fetch_max_wait_ms = self.profile.fetch_max_wait_ms if fetch_max_wait_ms is None else fetch_max_wait_ms
         self.app_id = app_id or f"lab27-{service}-projections"
         self.dead_letters = DeadLetters(bootstrap, service, self.profile)
         self.appliers: dict[str, Applier] = {}
