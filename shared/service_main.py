@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+import sys
 from collections.abc import Callable
 
 from prometheus_client import REGISTRY, start_http_server
@@ -36,8 +38,25 @@ async def run_service(settings: ServiceSettings, create_runtime: Callable[[Servi
 
 
 async def _until_signal() -> None:
+    """Until SIGTERM/SIGINT; then the handlers go, so a second signal ends us at once."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
+    signals = (signal.SIGTERM, signal.SIGINT)
+    for sig in signals:
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
+    for sig in signals:
+        loop.remove_signal_handler(sig)
+
+
+def main(settings: ServiceSettings, create_runtime: Callable[[ServiceSettings], ServiceRuntime]) -> None:
+    """Run the service, then leave even if a library left a non-daemon thread behind.
+
+    faust's consumer thread can outlive a stop whose broker or database is already gone, and
+    the interpreter would wait for it forever at exit: everything worth keeping is committed
+    by then (events, checkpoints), so the process ends without joining it.
+    """
+    asyncio.run(run_service(settings, create_runtime))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

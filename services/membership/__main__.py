@@ -1,10 +1,8 @@
-"""`python -m services.membership`: the API, the relay and the projections in one process."""
+"""`python -m services.membership`: the API, and the relay + projections as its worker."""
 from __future__ import annotations
 
-import asyncio
-
-from shared.service_main import run_service
+from shared.service_main import main
 from services.membership.bootstrap import MembershipSettings, create_runtime
 
 if __name__ == "__main__":
-    asyncio.run(run_service(MembershipSettings(), create_runtime))
+    main(MembershipSettings(), create_runtime)
