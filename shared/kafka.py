@@ -5,6 +5,8 @@ from the consumers' Postgres checkpoints instead.
 """
 from __future__ import annotations
 
+import asyncio
+
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
@@ -59,4 +61,5 @@ async def ensure_topics(bootstrap: str, names: list[str], partitions: int = 1) -
             except TopicAlreadyExistsError:
                 pass  # another process created it between list and create
     finally:
-        await admin.close()
+        # Bounded: closing an admin client whose start was cancelled can hang in aiokafka.
+        await asyncio.wait({asyncio.ensure_future(admin.close())}, timeout=5.0)

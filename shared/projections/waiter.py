@@ -25,6 +25,7 @@ import asyncpg
 
 from shared.domain.errors import Unavailable
 from shared.projections import schema
+from shared.waiting import event_set_within
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +62,7 @@ class PositionWaiter:
         """Read the checkpoints; with a ``dsn``, LISTEN too (returns once listening)."""
         if self.dsn is not None and self._listen_task is None:
             self._listen_task = asyncio.ensure_future(self._listen_forever())
-            try:
-                await asyncio.wait_for(self._listening.wait(), timeout)
-            except asyncio.TimeoutError:
+            if not await event_set_within(self._listening, timeout):
                 log.warning("waiter %s: not listening after %.1fs; polling meanwhile", self.projection, timeout)
         else:
             await self._refresh()
@@ -134,8 +133,7 @@ class PositionWaiter:
             interval = self.fallback_poll_interval if self.listening else self.db_poll_interval
             self._wake_poller.clear()
             # Woken early when the LISTEN connection drops: poll fast from then on.
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._wake_poller.wait(), interval)
+            await event_set_within(self._wake_poller, interval)
         for heap in self._waiting.values():  # drop timed-out waiters' leftovers
             heap[:] = [item for item in heap if not item[2].done()]
             heapq.heapify(heap)

@@ -22,6 +22,7 @@ from shared.relay import checkpoint
 from shared.relay.outbox import OutgoingRecord, read_after
 from shared.relay.topic_probe import last_position
 from shared.settings import KafkaClientProfile
+from shared.waiting import event_set_within
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ NOTIFY_CHANNEL = "lab27_events"
 MAX_BATCH_BYTES = 1_000_000
 RELAY_LOCK_CLASS = 27  # advisory lock key space of relays: (27, hashtext(topic))
 LEADERSHIP_RETRY = 1.0
+CLOSE_TIMEOUT = 5.0  # seconds any one client may take to close
 
 
 def events_topic(service: str) -> str:
@@ -94,8 +96,7 @@ class Relay:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"relay {self.topic} at {self.position}, wanted {position}")
             self._caught_up.clear()
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._caught_up.wait(), max(0.0, deadline - time.monotonic()))
+            await event_set_within(self._caught_up, max(0.0, deadline - time.monotonic()))
 
     async def _run(self) -> None:
         backoff = 0.1
@@ -170,8 +171,7 @@ class Relay:
         timeout = self.poll_interval
         if self._check is None:  # a running check wakes us when done
             timeout = min(timeout, max(0.0, self._next_check - time.monotonic()))
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout)
+        await event_set_within(self._wake, timeout)
         self._wake.clear()
 
     async def _broker_behind(self) -> int | None:
@@ -253,9 +253,10 @@ class Relay:
 
     async def _close(self, keep_producer: bool = False) -> None:
         if self._check is not None:
+            # Bounded: a check cancelled inside aiokafka's admin client start can hang in its
+            # cleanup (seen under load); the abandoned task holds nothing we need.
             self._check.cancel()
-            with contextlib.suppress(BaseException):
-                await self._check
+            await asyncio.wait({self._check}, timeout=CLOSE_TIMEOUT)
             self._check = None
         for conn in (self._conn, self._listener):
             if conn is not None and not conn.is_closed():
@@ -264,7 +265,7 @@ class Relay:
         self._conn = self._listener = None
         if self._producer is not None and not keep_producer:
             with contextlib.suppress(Exception):
-                await self._producer.stop()
+                await asyncio.wait_for(self._producer.stop(), CLOSE_TIMEOUT)
             self._producer = None
 
 
