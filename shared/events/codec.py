@@ -5,8 +5,6 @@ the complete envelope so a topic is self-describing history.
 """
 from __future__ import annotations
 
-import json
-
 from pydantic import ValidationError
 
 from shared.events.envelope import Envelope
@@ -53,6 +51,3 @@ def header(headers: Headers | None, name: str) -> str | None:
             return value.decode(errors="replace") if value is not None else None
     return None
 
-
-def dumps(obj: object) -> str:
-    return json.dumps(obj, separators=(",", ":"), default=str)

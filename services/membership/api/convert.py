@@ -12,14 +12,13 @@ from shared.contracts.membership import Contact, MemberKind, MemberStatus, Schem
 from shared.domain.errors import InvalidArgument
 
 
-def enum_to_domain(enum_type, value: int, domain_type, prefix: str, field: str, required: bool):
-    """A proto enum number to its domain enum; *_UNSPECIFIED is None (or refused if required)."""
-    name = enum_type.Name(value) if value in enum_type.values() else None
-    if name is None or name.endswith("_UNSPECIFIED"):
-        if required or name is None:
-            raise InvalidArgument.of(field, f"must be one of {', '.join(m.value for m in domain_type)}")
-        return None
-    return domain_type(name.removeprefix(prefix).lower())
+def filter_value(enum_type, value: int, domain_type, prefix: str, field: str):
+    """A proto enum number as a query filter: *_UNSPECIFIED is no filter (None); an unknown
+    number is refused."""
+    if value not in enum_type.values():
+        raise InvalidArgument.of(field, f"must be one of {', '.join(m.value for m in domain_type)}")
+    name = enum_type.Name(value)
+    return None if name.endswith("_UNSPECIFIED") else domain_type(name.removeprefix(prefix).lower())
 
 
 def enum_text(enum_type, value: int, prefix: str) -> str:
@@ -32,16 +31,16 @@ def enum_text(enum_type, value: int, prefix: str) -> str:
     return name.removeprefix(prefix).lower()
 
 
-def scheme(value: int, field: str = "scheme", required: bool = True) -> Scheme | None:
-    return enum_to_domain(pb.Scheme, value, Scheme, "SCHEME_", field, required)
+def scheme_filter(value: int) -> Scheme | None:
+    return filter_value(pb.Scheme, value, Scheme, "SCHEME_", "scheme")
 
 
-def kind(value: int, field: str = "kind", required: bool = True) -> MemberKind | None:
-    return enum_to_domain(pb.Kind, value, MemberKind, "KIND_", field, required)
+def kind_filter(value: int) -> MemberKind | None:
+    return filter_value(pb.Kind, value, MemberKind, "KIND_", "kind")
 
 
-def status(value: int, field: str = "status") -> MemberStatus | None:
-    return enum_to_domain(pb.Status, value, MemberStatus, "STATUS_", field, required=False)
+def status_filter(value: int) -> MemberStatus | None:
+    return filter_value(pb.Status, value, MemberStatus, "STATUS_", "status")
 
 
 def to_enum(enum_type, prefix: str, value: str) -> int:

@@ -108,8 +108,8 @@ class MembershipServicer(membership_pb2_grpc.MembershipServiceServicer):
 
     async def ListMembers(self, request: pb.ListMembersRequest, context):
         member_filter = queries.MemberFilter(
-            kind=convert.kind(request.kind, required=False), scheme=convert.scheme(request.scheme, required=False),
-            status=convert.status(request.status), name_contains=request.name_contains or None,
+            kind=convert.kind_filter(request.kind), scheme=convert.scheme_filter(request.scheme),
+            status=convert.status_filter(request.status), name_contains=request.name_contains or None,
         )
         await self._caught_up(request.consistency_token)
         page = await queries.list_members(self._pool, member_filter, request.page.page_size, request.page.page_token)
@@ -119,7 +119,7 @@ class MembershipServicer(membership_pb2_grpc.MembershipServiceServicer):
         )
 
     async def CountMembers(self, request: pb.CountMembersRequest, context):
-        status = convert.status(request.status)
+        status = convert.status_filter(request.status)
         await self._caught_up(request.consistency_token)
         by_kind, by_scheme = await queries.count_members(self._pool, status)
         return pb.CountMembersResponse(
