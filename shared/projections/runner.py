@@ -20,13 +20,13 @@ from faust.types import TP
 
 from shared.db import create_pool
 from shared.kafka import ensure_topics
+from shared.log_tail import LogTail
 from shared.projections import schema
 from shared.projections.applier import Applier
 from shared.projections.dead_letters import DeadLetters
 from shared.projections.faust_driver import ProjectionApp
 from shared.projections.messages import Incoming
 from shared.projections.projection import Projection
-from shared.projections.tail_probe import TailProbe
 from shared.projections.waiter import PositionWaiter
 from shared.settings import KafkaClientProfile
 
@@ -69,7 +69,7 @@ class ProjectionRunner:
         self._datadir: str | None = None
         self.end_check_interval = end_check_interval
         self._end_watch: asyncio.Task | None = None
-        self._tail = TailProbe(bootstrap, self.profile)
+        self._tail = LogTail(bootstrap, self.profile)
         self._at_end: dict[TP, tuple[int, int, int | None]] = {}  # end, checkpoint, last position
         self._applying: set[str] = set()
         self.end_rewinds = 0  # seeks to 0 made by the log-end watch
@@ -189,7 +189,7 @@ class ProjectionRunner:
                             "rewinding to 0", self.app_id, tp.topic, tp.partition, end, last, checkpoint)
                 return True
             return False
-        last = await self._tail.last_position(tp.topic, tp.partition, end)
+        last = await self._tail.last_position(tp.topic, tp.partition, end - 1) if end > 0 else 0
         self._at_end[tp] = (end, checkpoint, last)
         return False
 
