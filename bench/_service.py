@@ -28,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+RELAY_POLL_INTERVAL = 0.002  # the checkpoint watcher's fallback read interval (seconds)
 
 
 @dataclass
@@ -229,9 +230,9 @@ async def noop_server(bare: bool = False) -> AsyncIterator[Running]:
 
 @contextlib.contextmanager
 def checkpoint_poller(dsn: str, topic: str, seconds: float, schema: str = "member_directory"):
-    """Polls, every 1 ms for ``seconds`` in a separate process and on one connection, the
-    projection's checkpoint (``<schema>.checkpoint`` for ``topic``) and the relay's
-    (``relay_checkpoint``). ``.result()`` returns ([(time.monotonic(), projection position,
+    """Watches for ``seconds``, in a separate process, the projection's checkpoint
+    (``<schema>.checkpoint`` for ``topic``, read on each of its commit notifications) and the
+    relay's (``relay_checkpoint``, read at least every 2 ms). ``.result()`` returns ([(time.monotonic(), projection position,
     relay position)] at each change, number of polls)."""
     proc = subprocess.Popen([sys.executable, "-m", "bench._service", "poll", dsn, topic, str(seconds), schema],
                             cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
@@ -295,9 +296,19 @@ async def _serve_noop(port: int, bare: bool) -> None:
 
 
 async def _poll(dsn: str, topic: str, seconds: float, schema: str) -> None:
+    """Reads both checkpoints when the projection's commit notification arrives (the same
+    ``lab27_checkpoints`` NOTIFY that wakes the service's own waiters, delivered on commit)
+    and at least every RELAY_POLL_INTERVAL for the relay's, which sends none. Reading on the
+    notification times the directory exactly without a 1 ms poll loop loading the machine."""
     import asyncpg
 
+    from shared.projections.waiter import NOTIFY_CHANNEL
+    from shared.waiting import event_set_within
+
     conn = await asyncpg.connect(dsn)
+    listener = await asyncpg.connect(dsn)
+    committed = asyncio.Event()
+    await listener.add_listener(NOTIFY_CHANNEL, lambda *_: committed.set())
     stmt = await conn.prepare(
         f'''SELECT (SELECT position FROM "{schema}".checkpoint WHERE source = $1),
                   (SELECT position FROM relay_checkpoint WHERE topic = $1)''')
@@ -306,20 +317,18 @@ async def _poll(dsn: str, topic: str, seconds: float, schema: str) -> None:
     polls = 0
     print("ready", flush=True)
     end = time.monotonic() + seconds
-    next_at = time.monotonic()
-    while (now := time.monotonic()) < end:
+    while time.monotonic() < end:
         row = await stmt.fetchrow(topic)
-        seen = time.monotonic()
+        seen = time.monotonic()  # after the read: never earlier than the data was visible
         polls += 1
         current = (row[0] or 0, row[1] or 0)
         if current != last:
             changes.append((seen, *current))
             last = current
-        next_at = max(next_at + 0.001, now)
-        delay = next_at - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
+        await event_set_within(committed, RELAY_POLL_INTERVAL)
+        committed.clear()
     await conn.close()
+    await listener.close()
     sys.stdout.write(json.dumps({"changes": changes, "polls": polls}))
     sys.stdout.flush()
 
