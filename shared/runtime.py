@@ -111,7 +111,8 @@ class ServiceRuntime:
 
     async def _start_worker(self, infra: Infrastructure) -> None:
         s = self.settings
-        self.relay = Relay(s.postgres_dsn, s.kafka_bootstrap_servers, s.service_name, profile=s.kafka)
+        self.relay = Relay(s.postgres_dsn, s.kafka_bootstrap_servers, s.service_name, linger=s.relay_linger,
+                           profile=s.kafka)
         await self.relay.start()
         self._stops.append(("relay", self.relay.stop))
         runner = ProjectionRunner(s.service_name, self.parts.projections, bootstrap=s.kafka_bootstrap_servers,

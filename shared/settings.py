@@ -44,6 +44,8 @@ class ServiceSettings(BaseSettings):
     db_pool_size: int = 16
     # Group commit: seconds the store's writer waits to gather concurrent appends (see bench/appends.py).
     append_batch_window: float = 0.0
+    # Seconds the relay waits after a commit's NOTIFY so that the next commits share a produce request.
+    relay_linger: float = 0.002
     consistency_wait_ms: int = 2000  # bounded wait for a query that carries a token
     kafka: KafkaClientProfile = Field(default_factory=KafkaClientProfile)
 

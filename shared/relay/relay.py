@@ -49,6 +49,7 @@ class Relay:
         batch_size: int = 5000,
         poll_interval: float = 0.2,
         check_interval: float = 1.0,
+        linger: float = 0.002,
         profile: KafkaClientProfile | None = None,
     ) -> None:
         self.dsn = dsn
@@ -58,6 +59,11 @@ class Relay:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.check_interval = check_interval
+        # Seconds to wait after a NOTIFY before reading, so that the commits of the next
+        # moments share one read, one produce request and one checkpoint (Kafka's linger.ms,
+        # for the relay). At 250 admissions/s, 2 ms took tansu from 0.28-0.32 to 0.23-0.24
+        # cores (4 ms: 0.18); the lag's change was under the noise. 0 publishes at once.
+        self.linger = linger
         self.profile = profile or KafkaClientProfile()
         self.position = 0  # last position the broker acknowledged
         self.published = 0  # records sent since start (republished ones included)
@@ -177,7 +183,8 @@ class Relay:
         timeout = self.poll_interval
         if self._check is None:  # a running check wakes us when done
             timeout = min(timeout, max(0.0, self._next_check - time.monotonic()))
-        await event_set_within(self._wake, timeout)
+        if await event_set_within(self._wake, timeout) and self.linger > 0:
+            await asyncio.sleep(self.linger)
         self._wake.clear()
 
     async def _broker_behind(self) -> int | None:
