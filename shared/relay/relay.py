@@ -141,8 +141,8 @@ class Relay:
     async def _connect(self) -> None:
         if self._conn is None or self._conn.is_closed():
             # Asynchronous commit for the checkpoint: one lost in a Postgres crash only means
-            # republishing a few events, which consumers skip; not waiting for its fsync
-            # takes ~1 ms off each publishing cycle.
+            # republishing a few events, which consumers skip, so no publishing cycle needs
+            # to wait for its fsync.
             conn = await asyncpg.connect(self.dsn, server_settings={"synchronous_commit": "off"})
             await self._lead(conn)
             self._conn = conn
