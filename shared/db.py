@@ -36,10 +36,3 @@ async def create_pool(dsn: str, min_size: int = 1, max_size: int = 10, **kwargs:
                                      connection_class=NoResetConnection, **kwargs)
     assert pool is not None
     return pool
-
-
-async def connect(dsn: str, **kwargs: Any) -> asyncpg.Connection:
-    """A single connection with the same codecs as the pool's."""
-    conn = await asyncpg.connect(dsn, **kwargs)
-    await init_connection(conn)
-    return conn

@@ -18,8 +18,8 @@ class Decider(Generic[S, C]):
     evolve: Callable[[S, DomainEvent], S]  # total: never raises
     decide: Callable[[S, C], Sequence[DomainEvent]]  # events, or a DomainError
 
-    def fold(self, events: Sequence[DomainEvent], state: S | None = None) -> S:
-        current = self.initial if state is None else state
+    def fold(self, events: Sequence[DomainEvent]) -> S:
+        current = self.initial
         for event in events:
             current = self.evolve(current, event)
         return current

@@ -17,7 +17,7 @@ def encode_value(envelope: Envelope) -> bytes:
     return envelope.model_dump_json().encode()
 
 
-def headers_for(envelope: Envelope, traceparent: str | None = None) -> Headers:
+def headers_for(envelope: Envelope) -> Headers:
     headers: Headers = [
         ("type", envelope.type.encode()),
         ("schema_version", str(envelope.schema_version).encode()),
@@ -25,8 +25,6 @@ def headers_for(envelope: Envelope, traceparent: str | None = None) -> Headers:
     ]
     if envelope.correlation_id:
         headers.append(("correlation_id", envelope.correlation_id.encode()))
-    if traceparent:
-        headers.append(("traceparent", traceparent.encode()))
     return headers
 
 

@@ -38,9 +38,12 @@ class Write:
     def last_version(self) -> int:
         return self.first_version + len(self.item.events) - 1
 
+    @property
+    def last_ordinal(self) -> int:
+        return self.first_ordinal + len(self.item.events) - 1
+
     def result(self, base_position: int) -> AppendResult:
-        last_position = base_position + self.first_ordinal + len(self.item.events) - 1
-        return AppendResult(self.item.stream_id, self.last_version, last_position)
+        return AppendResult(self.item.stream_id, self.last_version, base_position + self.last_ordinal)
 
 
 @dataclass(slots=True)

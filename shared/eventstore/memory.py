@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import copy
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from shared.eventstore.base import AppendResult, Snapshot, pages
@@ -32,6 +33,8 @@ class InMemoryEventStore:
             if plan.writes:
                 self._write(plan.writes[0].first_version, item)
             outcome = plan.outcomes([item], base_position)[0]
+            if plan.writes and request_id is not None:
+                self._requests[request_id] = replace(outcome, duplicate=True)
         if isinstance(outcome, Exception):
             raise outcome
         return outcome
@@ -49,10 +52,6 @@ class InMemoryEventStore:
                 producer=self.producer, data=event.data)
             self._events.append(envelope)
             stream.append(envelope)
-        if item.request_id is not None:
-            last = stream[-1]
-            self._requests[item.request_id] = AppendResult(item.stream_id, last.version, last.position,
-                                                           duplicate=True)
 
     async def lookup_request(self, request_id: str) -> AppendResult | None:
         return self._requests.get(request_id)

@@ -268,7 +268,7 @@ def _insert_arguments(plan: BatchPlan) -> list[Any]:
             request_ids.append(item.request_id)
         if item.request_id is not None:
             for column, value in zip(requests, (item.request_id, item.stream_id, write.last_version,
-                                                write.first_ordinal + len(item.events) - 1)):
+                                                write.last_ordinal)):
                 column.append(value)
     return [plan.event_count, *columns, *requests]
 

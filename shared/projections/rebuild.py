@@ -39,6 +39,7 @@ from shared.events.base import DomainEvent
 from shared.events.codec import decode_value
 from shared.events.envelope import Envelope
 from shared.events.registry import EventDecodeError, EventRegistry, UnknownEventType
+from shared.eventstore.base import pages
 from shared.kafka import consumer
 from shared.projections import schema
 from shared.projections.projection import Projection
@@ -198,7 +199,7 @@ async def rebuild(
             await builder.consume(source, _pages(source, stores, bootstrap, batch_size, builder))
     for source, store in stores.items():  # what was appended meanwhile, outside the pause
         if source in projection.sources:
-            await builder.consume(source, _store_pages(store, builder.checkpoints.get(source, 0), batch_size))
+            await builder.consume(source, pages(store.read_all, builder.checkpoints.get(source, 0), batch_size))
     pause = runner.paused(projection.name) if runner is not None else _nothing_to_pause()
     async with pause:
         await _swap(pool, projection, target, builder, stores, batch_size)
@@ -226,7 +227,7 @@ async def _swap(pool: asyncpg.Pool, projection: Projection, target: str, builder
                 await conn.execute(f"LOCK TABLE {schema.quoted(live)}.checkpoint IN ACCESS EXCLUSIVE MODE")
             for source, store in stores.items():  # the last events, in the swap transaction
                 if source in projection.sources:
-                    await builder.consume(source, _store_pages(store, builder.checkpoints.get(source, 0),
+                    await builder.consume(source, pages(store.read_all, builder.checkpoints.get(source, 0),
                                                                batch_size), conn)
             await conn.execute(f"DROP SCHEMA IF EXISTS {old} CASCADE")
             if live_exists:
@@ -333,7 +334,7 @@ async def _next(iterator: AsyncIterator[list[Envelope]]) -> list[Envelope] | Non
 def _pages(source: str, stores: Mapping[str, EventPages], bootstrap: str | None, batch_size: int,
            builder: _Builder) -> AsyncIterator[list[Envelope]]:
     if source in stores:
-        return _store_pages(stores[source], builder.checkpoints.get(source, 0), batch_size)
+        return pages(stores[source].read_all, builder.checkpoints.get(source, 0), batch_size)
     if bootstrap is None:
         raise ValueError(f"no store for {source} and no bootstrap to read its topic")
     return _topic_pages(bootstrap, source, batch_size, builder)
@@ -350,7 +351,7 @@ def _row_source(source: str, stores: Mapping[str, EventPages], bootstrap: str | 
         pool = getattr(store, "pool", None)
         if isinstance(pool, asyncpg.Pool):
             return row_pages(StorePages(pool, getattr(store, "producer", "")), after, page_size)
-        return _as_rows(_store_pages(store, after, page_size), after)
+        return _as_rows(pages(store.read_all, after, page_size), after)
     if bootstrap is None:
         raise ValueError(f"no store for {source} and no bootstrap to read its topic")
     return _as_rows(_topic_pages(bootstrap, source, page_size, builder), after)
@@ -367,12 +368,6 @@ async def _as_rows(pages: AsyncIterator[list[Envelope]], after: int) -> AsyncIte
                 rows.append(_as_row(envelope))
         if rows:
             yield rows
-
-
-async def _store_pages(store: EventPages, after: int, batch_size: int) -> AsyncIterator[list[Envelope]]:
-    while page := await store.read_all(after, batch_size):
-        yield page
-        after = page[-1].position
 
 
 async def _topic_pages(bootstrap: str, topic: str, batch_size: int, builder: _Builder) -> AsyncIterator[list[Envelope]]:

@@ -19,6 +19,7 @@ import time
 import asyncpg
 from aiokafka import AIOKafkaProducer
 
+from shared.eventstore.schema import NOTIFY_CHANNEL
 from shared.kafka import ensure_topics, producer
 from shared.log_tail import LogTail
 from shared.relay import checkpoint
@@ -28,7 +29,6 @@ from shared.waiting import event_set_within
 
 log = logging.getLogger(__name__)
 
-NOTIFY_CHANNEL = "lab27_events"
 MAX_BATCH_BYTES = 1_000_000
 RELAY_LOCK_CLASS = 27  # advisory lock key space of relays: (27, hashtext(topic))
 LEADERSHIP_RETRY = 1.0
