@@ -1,11 +1,17 @@
-"""A Postgres for one benchmark run: POSTGRES_DSN's server (a throw-away database in it),
-or an embedded server whose data lives under .lab27/bench-<pid> and is removed at the end."""
+"""A Postgres and a broker for one benchmark run.
+
+bench_database(): POSTGRES_DSN's server (a throw-away database in it), or an embedded server
+whose data lives under .lab27/bench-<pid> and is removed at the end. bench_broker():
+KAFKA_BOOTSTRAP_SERVERS, or an embedded tansu logging under .lab27/bench-<pid>-broker."""
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
@@ -13,11 +19,18 @@ import asyncpg
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@dataclass(frozen=True)
+class Database:
+    dsn: str
+    roots: tuple[int, ...] = ()  # the embedded server's postmaster pid; none for POSTGRES_DSN's
+
+
 @contextlib.asynccontextmanager
-async def bench_database() -> AsyncIterator[str]:
-    """Yields the DSN of a new empty database, dropped (or its server destroyed) afterwards."""
+async def bench_postgres() -> AsyncIterator[Database]:
+    """A new empty database, dropped (or its server destroyed) afterwards."""
     external = os.environ.get("POSTGRES_DSN")
     server = None
+    roots: tuple[int, ...] = ()
     if external:
         admin_dsn = external
     else:
@@ -27,13 +40,40 @@ async def bench_database() -> AsyncIterator[str]:
         admin_dsn = server.dsn("postgres")
     name = f"bench_{uuid.uuid4().hex[:10]}"
     try:
+        if server is not None:
+            roots = (int((server.data_dir / "postmaster.pid").read_text().split()[0]),)
         await _admin(admin_dsn, f'CREATE DATABASE "{name}"')
-        yield admin_dsn.rsplit("/", 1)[0] + f"/{name}"
+        yield Database(admin_dsn.rsplit("/", 1)[0] + f"/{name}", roots)
     finally:
         if server is not None:
             server.destroy()
         else:
             await _admin(admin_dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.asynccontextmanager
+async def bench_database() -> AsyncIterator[str]:
+    """Yields the DSN of a new empty database (see bench_postgres)."""
+    async with bench_postgres() as db:
+        yield db.dsn
+
+
+@contextlib.asynccontextmanager
+async def bench_broker() -> AsyncIterator[str]:
+    """Yields the bootstrap servers of KAFKA_BOOTSTRAP_SERVERS or of an embedded tansu."""
+    external = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    if external:
+        yield external
+        return
+    from shared.stack.broker import EmbeddedBroker
+
+    folder = ROOT / ".lab27" / f"bench-{os.getpid()}-broker"
+    broker = await asyncio.to_thread(EmbeddedBroker(folder / "tansu.log").start)
+    try:
+        yield broker.bootstrap_servers
+    finally:
+        broker.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 async def _admin(dsn: str, sql: str) -> None:

@@ -136,73 +136,26 @@ async def membership_service(python_args: tuple[str, ...] = ("-m", "services.mem
 
     ``settings`` become environment variables of the service (e.g. APPEND_BATCH_WINDOW="0.001").
     """
+    from bench._postgres import bench_broker, bench_postgres
     from shared.stack.ports import free_port
 
     folder = ROOT / ".lab27" / f"bench-{os.getpid()}-svc-{uuid.uuid4().hex[:6]}"
     folder.mkdir(parents=True, exist_ok=True)
-    server = broker = None
-    db = f"bench_{uuid.uuid4().hex[:10]}"
     try:
-        external_pg = os.environ.get("POSTGRES_DSN")
-        external_kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-
-        def start_pg() -> str:
-            nonlocal server
-            if external_pg:
-                import asyncpg
-
-                async def create() -> None:
-                    conn = await asyncpg.connect(external_pg)
-                    try:
-                        await conn.execute(f'CREATE DATABASE "{db}"')
-                    finally:
-                        await conn.close()
-
-                asyncio.run(create())
-                return external_pg.rsplit("/", 1)[0] + f"/{db}"
-            from shared.stack.postgres import EmbeddedPostgres
-
-            server = EmbeddedPostgres(folder / "pgdata").start()
-            server.create_database(db)
-            return server.dsn(db)
-
-        def start_broker() -> str:
-            nonlocal broker
-            if external_kafka:
-                return external_kafka
-            from shared.stack.broker import EmbeddedBroker
-
-            broker = EmbeddedBroker(folder / "tansu.log").start()
-            return broker.bootstrap_servers
-
-        dsn, bootstrap = await asyncio.gather(asyncio.to_thread(start_pg), asyncio.to_thread(start_broker))
-        port = free_port()
-        log = folder / "service.log"
-        env = _env(SERVICE_NAME="membership", POSTGRES_DSN=dsn, KAFKA_BOOTSTRAP_SERVERS=bootstrap,
-                   GRPC_HOST="127.0.0.1", GRPC_PORT=str(port), LOG_LEVEL="WARNING", **settings)
-        with log.open("wb") as out:
-            proc = subprocess.Popen([sys.executable, *python_args], cwd=ROOT, env=env,
-                                    stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        try:
-            await _wait_for_line(proc, "serving gRPC", 60, log)
-            roots = ()
-            if server is not None:
-                roots = (int((server.data_dir / "postmaster.pid").read_text().split()[0]),)
-            yield Running(f"127.0.0.1:{port}", proc.pid, dsn, bootstrap, roots)
-        finally:
-            _stop(proc)
+        async with bench_postgres() as db, bench_broker() as bootstrap:
+            port = free_port()
+            log = folder / "service.log"
+            env = _env(SERVICE_NAME="membership", POSTGRES_DSN=db.dsn, KAFKA_BOOTSTRAP_SERVERS=bootstrap,
+                       GRPC_HOST="127.0.0.1", GRPC_PORT=str(port), LOG_LEVEL="WARNING", **settings)
+            with log.open("wb") as out:
+                proc = subprocess.Popen([sys.executable, *python_args], cwd=ROOT, env=env,
+                                        stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            try:
+                await _wait_for_line(proc, "serving gRPC", 60, log)
+                yield Running(f"127.0.0.1:{port}", proc.pid, db.dsn, bootstrap, db.roots)
+            finally:
+                _stop(proc)
     finally:
-        if broker is not None:
-            broker.stop()
-        if server is not None:
-            server.destroy()
-        elif os.environ.get("POSTGRES_DSN"):
-            import asyncpg
-
-            with contextlib.suppress(Exception):
-                conn = await asyncpg.connect(os.environ["POSTGRES_DSN"])
-                await conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-                await conn.close()
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -11,17 +11,13 @@ KAFKA_BOOTSTRAP_SERVERS are set.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import shutil
 import time
 import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import asyncpg
 
-from bench._postgres import bench_database
+from bench._postgres import bench_broker, bench_database
 from shared.eventstore.schema import setup_schema
 from shared.kafka import ensure_topics, producer
 from shared.relay import Relay
@@ -29,7 +25,6 @@ from shared.relay.outbox import OutgoingRecord, read_after
 from shared.relay.relay import MAX_BATCH_BYTES
 
 EVENTS = int(os.environ.get("BENCH_RELAY_EVENTS", "200000"))
-ROOT = Path(__file__).resolve().parent.parent
 
 FILL = """
 INSERT INTO events (position, event_id, stream_id, stream_type, version, type, data, occurred_at,
@@ -39,23 +34,6 @@ SELECT nextval('events_position_seq'), gen_random_uuid(), 'acct-' || (g % 10000)
        'corr-' || g
 FROM generate_series(0, $1 - 1) AS g
 """
-
-
-@contextlib.asynccontextmanager
-async def bench_broker() -> AsyncIterator[str]:
-    external = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-    if external:
-        yield external
-        return
-    from shared.stack.broker import EmbeddedBroker
-
-    folder = ROOT / ".lab27" / f"bench-{os.getpid()}-broker"
-    broker = await asyncio.to_thread(EmbeddedBroker(folder / "tansu.log").start)
-    try:
-        yield broker.bootstrap_servers
-    finally:
-        broker.stop()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 async def produce_with_send(bootstrap: str, records: list[OutgoingRecord]) -> float:
