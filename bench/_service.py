@@ -36,17 +36,7 @@ class Running:
     target: str
     pid: int
     dsn: str = ""
-    bootstrap: str = ""
     roots: tuple[int, ...] = ()  # other processes of ours (the postmaster), for cpu_snapshot()
-
-    def cpu_seconds(self) -> float:
-        return cpu_seconds(self.pid)
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process and its threads (from /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
 def cpu_snapshot(roots: tuple[int, ...] = ()) -> dict[int, tuple[str, float]]:
@@ -152,7 +142,7 @@ async def membership_service(python_args: tuple[str, ...] = ("-m", "services.mem
                                         stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
             try:
                 await _wait_for_line(proc, "serving gRPC", 60, log)
-                yield Running(f"127.0.0.1:{port}", proc.pid, db.dsn, bootstrap, db.roots)
+                yield Running(f"127.0.0.1:{port}", proc.pid, db.dsn, db.roots)
             finally:
                 _stop(proc)
     finally:
@@ -191,8 +181,6 @@ def checkpoint_poller(dsn: str, topic: str, seconds: float, schema: str = "membe
                             cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
 
     class Poller:
-        pid = proc.pid
-
         @staticmethod
         def wait_ready() -> None:
             assert proc.stdout is not None
