@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,6 +89,38 @@ def cpu_by_group(before: dict[int, tuple[str, float]], after: dict[int, tuple[st
         used = cpu - before.get(pid, (label, 0.0))[1]
         groups[label] = groups.get(label, 0.0) + used / wall
     return dict(sorted(groups.items(), key=lambda kv: -kv[1]))
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
+@dataclass(frozen=True)
+class CpuMark:
+    processes: dict[int, tuple[str, float]]  # cpu_snapshot()
+    busy: float  # machine_busy()
+    total: float
+    at: float  # the clock's reading
+
+
+def cpu_mark(roots: tuple[int, ...] = (), clock: Callable[[], float] = time.monotonic) -> CpuMark:
+    """One end of a CPU window: cpu_snapshot(roots), machine_busy(), then clock()."""
+    processes = cpu_snapshot(roots)
+    busy, total = machine_busy()
+    return CpuMark(processes, busy, total, clock())
+
+
+def cpu_window(start: CpuMark, end: CpuMark) -> tuple[float, dict[str, float]]:
+    """(wall seconds, cores per group) between two marks: cpu_by_group() plus "not ours", the
+    rest of the whole machine's busy cores."""
+    wall = end.at - start.at
+    cores = cpu_by_group(start.processes, end.processes, wall)
+    machine = (end.busy - start.busy) / max(1, end.total - start.total) * (os.cpu_count() or 1)
+    cores["not ours"] = max(0.0, machine - sum(cores.values()))
+    return wall, cores
 
 
 def _env(**extra: str) -> dict[str, str]:

@@ -19,11 +19,10 @@ import os
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import grpc
 
-from bench._service import Running, cpu_by_group, cpu_snapshot, membership_service, noop_server
+from bench._service import Running, cpu_mark, cpu_window, membership_service, noop_server
 from lab27.membership.v1 import membership_pb2 as pb
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
@@ -64,13 +63,6 @@ class Requests:
 def channels(target: str, n: int = CHANNELS) -> list[grpc.aio.Channel]:
     # A local subchannel pool: each channel gets its own connection.
     return [grpc.aio.insecure_channel(target, options=[("grpc.use_local_subchannel_pool", 1)]) for _ in range(n)]
-
-
-def machine_busy() -> tuple[float, float]:
-    """(busy, total) jiffies of the whole machine from /proc/stat."""
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = values[3] + values[4]
-    return sum(values) - idle, sum(values)
 
 
 @dataclass
@@ -126,19 +118,16 @@ async def drive(server: Running, name: str, in_flight: int, seconds: float = SEC
     await asyncio.sleep(warmup)
     measuring = True
     latencies.clear()
-    p0, (b0, t0), w0 = cpu_snapshot(server.roots), machine_busy(), time.perf_counter()
+    start = cpu_mark(server.roots, time.perf_counter)
     await asyncio.sleep(seconds)
     measuring = False
-    p1, (b1, t1), w1 = cpu_snapshot(server.roots), machine_busy(), time.perf_counter()
+    end = cpu_mark(server.roots, time.perf_counter)
     stop = True
     await asyncio.gather(*workers)
     for c in chans:
         await c.close()
-    wall = w1 - w0
-    cores = cpu_by_group(p0, p1, wall)
+    wall, cores = cpu_window(start, end)
     cores["server"] = cores.pop("service", 0.0) + cores.pop("no-op server", 0.0)
-    machine = (b1 - b0) / max(1, t1 - t0) * (os.cpu_count() or 1)
-    cores["not ours"] = max(0.0, machine - sum(cores.values()))
     return Figures(name, in_flight, len(latencies), errors, wall, latencies, cores)
 
 

@@ -25,8 +25,8 @@ import time
 
 import grpc
 
-from bench._service import checkpoint_poller, cpu_by_group, cpu_snapshot, membership_service
-from bench.grpc_admissions import ADMIT, Requests, machine_busy
+from bench._service import checkpoint_poller, cpu_mark, cpu_window, membership_service
+from bench.grpc_admissions import ADMIT, Requests
 from lab27.membership.v1 import membership_pb2 as pb
 
 RATES = [float(r) for r in os.environ.get("BENCH_LAG_RATES", "250,1000").split(",")]
@@ -103,15 +103,12 @@ async def measure(svc, call, rate: float) -> None:
         await asyncio.to_thread(poller.wait_ready)
         await send_paced(call, requests, rate, WARMUP, None)
         replies: list[tuple[float, int, float]] = []
-        p0, (b0, t0), w0 = cpu_snapshot(svc.roots), machine_busy(), time.monotonic()
+        start = cpu_mark(svc.roots, time.monotonic)
         sent, errors = await send_paced(call, requests, rate, SECONDS, replies)
-        p1, (b1, t1), w1 = cpu_snapshot(svc.roots), machine_busy(), time.monotonic()
+        end = cpu_mark(svc.roots, time.monotonic)
         changes, polls = await asyncio.to_thread(poller.result)
 
-    wall = w1 - w0
-    cores = cpu_by_group(p0, p1, wall)
-    machine = (b1 - b0) / max(1, t1 - t0) * (os.cpu_count() or 1)
-    cores["not ours"] = max(0.0, machine - sum(cores.values()))
+    wall, cores = cpu_window(start, end)
     directory, missing_dir = lags(replies, changes, 1)
     relay, missing_relay = lags(replies, changes, 2)
     poll_ms = poll_seconds / max(1, polls) * 1000
