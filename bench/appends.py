@@ -20,6 +20,7 @@ from typing import Any
 import asyncpg
 
 from bench._postgres import bench_database
+from bench._stats import pct
 from shared.db import create_pool
 from shared.eventstore.base import NO_STREAM
 from shared.eventstore.postgres import PostgresEventStore
@@ -64,8 +65,7 @@ class Figures:
         return self.ops / self.seconds
 
     def percentile(self, q: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+        return pct(self.latencies, q) * 1000
 
 
 async def drive(name: str, concurrency: int, op: Callable[[int, int], Awaitable[object]]) -> Figures:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import grpc
 
 from bench._service import Running, cpu_mark, cpu_window, membership_service, noop_server
+from bench._stats import pct
 from lab27.membership.v1 import membership_pb2 as pb
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
@@ -80,8 +81,7 @@ class Figures:
         return self.calls / self.seconds
 
     def pct(self, p: float) -> float:
-        xs = sorted(self.latencies)
-        return xs[min(len(xs) - 1, int(p * len(xs)))] * 1000 if xs else float("nan")
+        return pct(self.latencies, p) * 1000
 
 
 async def drive(server: Running, name: str, in_flight: int, seconds: float = SECONDS,

@@ -26,6 +26,7 @@ import time
 import grpc
 
 from bench._service import checkpoint_poller, cpu_mark, cpu_window, membership_service
+from bench._stats import pct
 from bench.grpc_admissions import ADMIT, Requests
 from lab27.membership.v1 import membership_pb2 as pb
 
@@ -34,11 +35,6 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 WARMUP = 1.0
 TOPIC = "lab27.membership.events"
 GOAL_P99_MS = 20.0
-
-
-def pct(xs: list[float], p: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(p * len(xs)))] if xs else float("nan")
 
 
 async def send_paced(call, requests: Requests, rate: float, seconds: float,
