@@ -11,10 +11,10 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import asyncpg
 import pytest
 
 from shared.stack.stack import Stack
+from tests._db import admin_dsn, create_database, database_dsn, drop_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,18 +39,10 @@ def kafka_bootstrap(stack: Stack) -> str:
 async def fresh_dsn(stack: Stack) -> AsyncIterator[str]:
     """A brand-new empty database for one test, dropped afterwards."""
     name = f"t_{uuid.uuid4().hex[:12]}"
-    admin_dsn = stack.postgres_dsn("membership").rsplit("/", 1)[0] + "/postgres"
-    conn = await asyncpg.connect(admin_dsn)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    yield admin_dsn.rsplit("/", 1)[0] + f"/{name}"
-    conn = await asyncpg.connect(admin_dsn)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
+    admin = admin_dsn(stack)
+    await create_database(admin, name)
+    yield database_dsn(admin, name)
+    await drop_database(admin, name)
 
 
 def unique_topic(prefix: str = "lab27.test") -> str:

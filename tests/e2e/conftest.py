@@ -11,12 +11,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from shared.stack.stack import Stack
+from tests._db import admin_dsn, create_database, database_dsn, drop_database
 from tests.conftest import ROOT
-from tests.e2e.membership_process import MembershipService, create_database, drop_database, new_database_name
-
-
-def admin_dsn(stack: Stack) -> str:
-    return stack.postgres_dsn("membership").rsplit("/", 1)[0] + "/postgres"
+from tests.e2e.membership_process import MembershipService, new_database_name
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +25,7 @@ async def membership(stack: Stack, request: pytest.FixtureRequest) -> AsyncItera
     module = request.module.__name__.rsplit(".", 1)[-1]
     work_dir = ROOT / ".lab27" / f"e2e-{os.getpid()}" / f"{module}-{name[-6:]}"
     extra_env = getattr(request.module, "SERVICE_ENV", {})
-    service = MembershipService(dsn=admin.rsplit("/", 1)[0] + f"/{name}", work_dir=work_dir, extra_env=extra_env)
+    service = MembershipService(dsn=database_dsn(admin, name), work_dir=work_dir, extra_env=extra_env)
     try:
         await service.start()
         yield service

@@ -16,7 +16,6 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import asyncpg
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
@@ -49,22 +48,6 @@ class CodeRecorder(grpc.aio.UnaryUnaryClientInterceptor):
 
     def unexpected(self) -> list[tuple[str, grpc.StatusCode]]:
         return [(m, c) for m, c in self.codes if c in (grpc.StatusCode.UNKNOWN, grpc.StatusCode.INTERNAL)]
-
-
-async def create_database(admin_dsn: str, name: str) -> None:
-    conn = await asyncpg.connect(admin_dsn)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-
-
-async def drop_database(admin_dsn: str, name: str) -> None:
-    conn = await asyncpg.connect(admin_dsn)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 @dataclass
