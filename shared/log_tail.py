@@ -33,7 +33,6 @@ class LogTail:
     def __init__(self, bootstrap: str, profile: KafkaClientProfile | None = None) -> None:
         self.bootstrap = bootstrap
         self.profile = profile
-        self.reads = 0  # questions answered by reading the log (tests, metrics)
         self._consumer: AIOKafkaConsumer | None = None
 
     async def last_position(self, topic: str, partition: int = 0, from_offset: int | None = None, *,
@@ -56,7 +55,6 @@ class LogTail:
                     timeout = min(timeout, 0.3)  # most likely empty: getmany waits this long to say so
             probe.seek(tp, from_offset)  # before resuming: never fetch from a reset position
             probe.resume(tp)
-            self.reads += 1
             best = 0
             wait_ms = int(timeout * 1000)  # the first fetch may wait for a (re)connection
             for _ in range(MAX_FETCHES):

@@ -66,7 +66,6 @@ class Relay:
         self.linger = linger
         self.profile = profile or KafkaClientProfile()
         self.position = 0  # last position the broker acknowledged
-        self.published = 0  # records sent since start (republished ones included)
         self.rewinds = 0
         self._conn: asyncpg.Connection | None = None
         self._listener: asyncpg.Connection | None = None
@@ -77,7 +76,8 @@ class Relay:
         self._next_check = 0.0  # 0: verify before publishing (start, after an error)
         self._check: asyncio.Task[int | None] | None = None  # the periodic check, in the background
         self._caught_up = asyncio.Event()
-        self._drained = False  # the last read returned less than a batch: nothing more to read
+        # Records read ahead when a due check cut a run of batches short: (read after, rows).
+        self._ahead: tuple[int, list[OutgoingRecord]] | None = None
         self._tail = LogTail(bootstrap, self.profile)
 
     async def start(self) -> None:
@@ -115,18 +115,19 @@ class Relay:
                 if self._next_check == 0.0:
                     await self._rewind(await self._broker_behind())
                     self._next_check = time.monotonic() + self.check_interval
-                elif self._check is not None and self._check.done():
-                    check, self._check = self._check, None
-                    self._next_check = time.monotonic() + self.check_interval
-                    await self._rewind(check.result())  # its error is handled like any other
-                elif self._check is None and time.monotonic() >= self._next_check:
-                    self._check = asyncio.create_task(self._broker_behind(), name=f"relay-check-{self.service}")
-                    self._check.add_done_callback(lambda _: self._wake.set())
-                sent = await self._publish_pending()
+                elif self._check_due():
+                    if self._check is None:
+                        self._check = asyncio.create_task(self._broker_behind(), name=f"relay-check-{self.service}")
+                        self._check.add_done_callback(lambda _: self._wake.set())
+                    else:
+                        check, self._check = self._check, None
+                        self._next_check = time.monotonic() + self.check_interval
+                        await self._rewind(check.result())  # its error is handled like any other
+                caught_up = await self._publish_pending()
                 backoff = 0.1
                 # Caught up: sleep until a NOTIFY (one arriving while we published has
                 # already set _wake) rather than read once more to find nothing.
-                if sent == 0 or self._drained:
+                if caught_up:
                     self._caught_up.set()
                     await self._sleep()
             except asyncio.CancelledError:
@@ -189,7 +190,11 @@ class Relay:
 
     async def _broker_behind(self) -> int | None:
         """The last position the topic holds, if below what the broker had acknowledged."""
-        await ensure_topics(self.bootstrap, [self.topic])  # tansu lost it: recreate before reading
+        # tansu lost it: recreate before reading. A fresh admin client each time, on purpose:
+        # while the broker is down it fails at once, and that error restarts the check on new
+        # clients; a metadata call on the tail probe's long-lived connection waits out the
+        # outage instead, and the check then sees the new log only after it has grown.
+        await ensure_topics(self.bootstrap, [self.topic])
         acknowledged = self.position  # before reading: positions acked later may not be in the tail
         if acknowledged == 0:
             return None  # nothing published yet: nothing the broker could have lost
@@ -208,43 +213,48 @@ class Relay:
         self.rewinds += 1
 
     def _check_due(self) -> bool:
+        """A check should start (none running, its time has come) or be applied (it is done)."""
         if self._check is None:
             return time.monotonic() >= self._next_check
         return self._check.done()
 
-    async def _publish_pending(self) -> int:
-        """Publish batches until caught up; returns the number of records sent.
+    async def _publish_pending(self) -> bool:
+        """Publish batches; True once caught up (the last read was not a full batch).
 
         The next batch is read from Postgres while the broker acknowledges the current one:
         the two waits overlap, which is most of the way to the throughput goal.
         """
         assert self._conn is not None and self._producer is not None
         conn = self._conn
-        total = 0
-        self._drained = False
-        records = await read_after(conn, self.position, self.batch_size, self.service)
+        if self._ahead is not None and self._ahead[0] == self.position:
+            records = self._ahead[1]  # read before a check cut the last run short; no rewind since
+        else:
+            records = await read_after(conn, self.position, self.batch_size, self.service)
+        self._ahead = None
         while records:
             futures = await self._send_batches(records)
             full = len(records) == self.batch_size
-            ahead = asyncio.ensure_future(read_after(conn, records[-1].position, self.batch_size, self.service)
-                                          if full else _nothing())
+            ahead = asyncio.ensure_future(read_after(conn, records[-1].position, self.batch_size,
+                                                     self.service)) if full else None
             try:
                 await asyncio.gather(*futures)  # every ack, or the first error: then nothing advances
             except BaseException:
-                ahead.cancel()
-                with contextlib.suppress(BaseException):
-                    await ahead
+                if ahead is not None:
+                    ahead.cancel()
+                    with contextlib.suppress(BaseException):
+                        await ahead
                 raise
-            following = await ahead
+            following = await ahead if ahead is not None else []
             self.position = records[-1].position
             await checkpoint.save(conn, self.topic, self.position)
-            total += len(records)
-            self.published += len(records)
-            self._drained = not full
+            if not full:
+                return True
             if self._check_due():
-                return total  # let the loop start or apply a check between long runs of batches
+                # Let the loop start or apply a check between long runs of batches.
+                self._ahead = (self.position, following)
+                return False
             records = following
-        return total
+        return True
 
     async def _send_batches(self, records: list[OutgoingRecord]) -> list[asyncio.Future]:
         """Queue records as ready-made 128 KiB record batches, in order; one future per batch.
@@ -264,7 +274,7 @@ class Relay:
             futures.append(await self._producer.send_batch(batch, self.topic, partition=0))
         return futures
 
-    async def _close(self, keep_producer: bool = False) -> None:
+    async def _close(self) -> None:
         if self._check is not None:
             # Bounded: a check cancelled inside aiokafka's admin client start can hang in its
             # cleanup (seen under load); the abandoned task holds nothing we need.
@@ -277,11 +287,7 @@ class Relay:
                 with contextlib.suppress(Exception):
                     await conn.close()
         self._conn = self._listener = None
-        if self._producer is not None and not keep_producer:
+        if self._producer is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._producer.stop(), CLOSE_TIMEOUT)
             self._producer = None
-
-
-async def _nothing() -> list:
-    return []
