@@ -20,11 +20,11 @@ from shared.events.base import DomainEvent
 from shared.events.codec import to_kafka
 from shared.events.envelope import Envelope
 from shared.events.registry import EventRegistry
-from shared.eventstore.postgres import PostgresEventStore
 from shared.projections import Projection, schema
 from shared.projections.applier import Applier
 from shared.projections.messages import Incoming
 from tests.integration.test_rebuild import append_v1_admission, populate
+from tests.integration.test_relay_projection import open_store
 
 pytestmark = pytest.mark.integration
 
@@ -61,10 +61,8 @@ async def test_bulk_admissions_give_the_rows_of_the_per_event_handlers(fresh_dsn
     bulk = member_directory(settings)
     assert bulk.bulk_handlers
     per_event = Projection("member_directory_ref", bulk.sources, bulk.ddl, bulk.handlers)
-    pool = await create_pool(fresh_dsn, max_size=4)
-    store = PostgresEventStore(pool, service)
-    await store.migrate()
-    await store.start()
+    store = await open_store(fresh_dsn, service, max_size=4)
+    pool = store.pool
     try:
         await populate(store, members=30)  # 30 admissions in a row, then updates
         await append_v1_admission(store)
@@ -95,7 +93,6 @@ async def test_bulk_admissions_give_the_rows_of_the_per_event_handlers(fresh_dsn
         assert await rows(pool, bulk.name) == expected
     finally:
         await store.close()
-        await pool.close()
 
 
 class Deposited(DomainEvent):

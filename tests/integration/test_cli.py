@@ -18,11 +18,11 @@ from services.membership.application.commands import MembershipCommands
 from services.membership.domain import AdmitMember, SuspendMember
 from shared.analytics.writers import COLUMNS
 from shared.cli import run
-from shared.db import create_pool
 from shared.events.envelope import Envelope
 from shared.eventstore.postgres import PostgresEventStore
 from shared.relay import Relay
 from tests.integration.test_rebuild import append_v1_admission, populate
+from tests.integration.test_relay_projection import open_store
 
 pytestmark = pytest.mark.integration
 
@@ -31,15 +31,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 async def store(fresh_dsn: str):
-    pool = await create_pool(fresh_dsn, max_size=4)
-    store = PostgresEventStore(pool, "membership")
-    await store.migrate()
-    await store.start()
+    store = await open_store(fresh_dsn, "membership", max_size=4)
     try:
         yield store
     finally:
         await store.close()
-        await pool.close()
 
 
 async def events(dsn: str) -> list[asyncpg.Record]:
@@ -156,10 +152,7 @@ async def test_rebuild_command_swaps_in_the_member_directory(fresh_dsn: str, sto
 async def test_export_topic_reads_the_published_events(fresh_dsn: str, kafka_bootstrap: str, tmp_path: Path,
                                                       capsys) -> None:
     service = f"c{uuid.uuid4().hex[:10]}"
-    pool = await create_pool(fresh_dsn, max_size=4)
-    store = PostgresEventStore(pool, service)
-    await store.migrate()
-    await store.start()
+    store = await open_store(fresh_dsn, service, max_size=4)
     try:
         await populate(store, members=8)
         stored = await events(fresh_dsn)
@@ -177,7 +170,6 @@ async def test_export_topic_reads_the_published_events(fresh_dsn: str, kafka_boo
         assert table.column("producer").to_pylist() == [service] * 8
     finally:
         await store.close()
-        await pool.close()
     capsys.readouterr()
 
 

@@ -33,6 +33,7 @@ from shared.eventstore.postgres import PostgresEventStore
 from shared.projections import Projection, ProjectionRunner
 from shared.projections.rebuild import rebuild
 from shared.relay import Relay
+from tests.integration.test_relay_projection import open_store
 
 pytestmark = pytest.mark.integration
 
@@ -97,10 +98,8 @@ async def test_rebuilding_the_member_directory_gives_the_live_rows_and_is_idempo
     projection = member_directory(settings)
     assert getattr(projection, "fold", None) is not None  # the registration rebuilds by folding
     topic = settings.events_topic
-    pool = await create_pool(fresh_dsn, max_size=6)
-    store = PostgresEventStore(pool, service)
-    await store.migrate()
-    await store.start()
+    store = await open_store(fresh_dsn, service, max_size=6)
+    pool = store.pool
     runner = ProjectionRunner(service, [projection], bootstrap=kafka_bootstrap, pool=pool)
     try:
         async with Relay(fresh_dsn, kafka_bootstrap, service), runner:
@@ -144,7 +143,6 @@ async def test_rebuilding_the_member_directory_gives_the_live_rows_and_is_idempo
             assert await checkpoints(pool) == {topic: last}
     finally:
         await store.close()
-        await pool.close()
 
 
 async def test_fold_equals_per_event_handlers_without_a_broker(fresh_dsn: str) -> None:
@@ -153,10 +151,8 @@ async def test_fold_equals_per_event_handlers_without_a_broker(fresh_dsn: str) -
     settings = MembershipSettings(service_name=service)
     folded = member_directory(settings)
     handlers_only = Projection(folded.name, folded.sources, folded.ddl, folded.handlers)
-    pool = await create_pool(fresh_dsn, max_size=4)
-    store = PostgresEventStore(pool, service)
-    await store.migrate()
-    await store.start()
+    store = await open_store(fresh_dsn, service, max_size=4)
+    pool = store.pool
     try:
         await populate(store, members=40)
         await append_v1_admission(store)
@@ -171,7 +167,6 @@ async def test_fold_equals_per_event_handlers_without_a_broker(fresh_dsn: str) -
         assert await directory_rows(pool) == reference
     finally:
         await store.close()
-        await pool.close()
 
 
 async def test_rebuild_beside_a_runner_it_cannot_pause_loses_nothing(fresh_dsn: str, kafka_bootstrap: str) -> None:
@@ -183,11 +178,9 @@ async def test_rebuild_beside_a_runner_it_cannot_pause_loses_nothing(fresh_dsn: 
     settings = MembershipSettings(service_name=service)
     projection = member_directory(settings)
     topic = settings.events_topic
-    pool = await create_pool(fresh_dsn, max_size=6)
+    store = await open_store(fresh_dsn, service, max_size=6)
+    pool = store.pool
     other = await create_pool(fresh_dsn, max_size=3)  # the CLI's own connections
-    store = PostgresEventStore(pool, service)
-    await store.migrate()
-    await store.start()
     runner = ProjectionRunner(service, [projection], bootstrap=kafka_bootstrap, pool=pool, batch_size=5)
     try:
         async with Relay(fresh_dsn, kafka_bootstrap, service), runner:
@@ -214,4 +207,3 @@ async def test_rebuild_beside_a_runner_it_cannot_pause_loses_nothing(fresh_dsn: 
     finally:
         await store.close()
         await other.close()
-        await pool.close()

@@ -9,6 +9,7 @@ import asyncio
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timezone
+from typing import Any
 
 import asyncpg
 import pytest
@@ -83,8 +84,10 @@ def new_service() -> str:
     return f"t{uuid.uuid4().hex[:10]}"
 
 
-async def open_store(dsn: str, service: str) -> PostgresEventStore:
-    store = await PostgresEventStore.connect(dsn, service)
+async def open_store(dsn: str, service: str, **options: Any) -> PostgresEventStore:
+    """A migrated, started store on its own pool (``options`` go to PostgresEventStore.connect,
+    e.g. max_size), which store.close() closes."""
+    store = await PostgresEventStore.connect(dsn, service, **options)
     await store.migrate()
     await store.start()
     return store
