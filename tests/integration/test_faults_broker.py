@@ -46,6 +46,30 @@ async def read_all_records(bootstrap: str, topic: str, expect: int, timeout: flo
         await reader.stop()
 
 
+async def produce(bootstrap: str, topic: str, envelopes: list) -> None:
+    send = producer(bootstrap)
+    await send.start()
+    try:
+        for envelope in envelopes:
+            key, value, headers = to_kafka(envelope)
+            await send.send(topic, value, key, partition=0, headers=headers)
+        await send.flush()
+    finally:
+        await send.stop()
+
+
+async def commit_offset(bootstrap: str, group_id: str, topic: str, offset: int) -> None:
+    """Commits ``offset`` on partition 0 of ``topic`` for consumer group ``group_id``."""
+    tp = TopicPartition(topic, 0)
+    committer = consumer(bootstrap, group_id=group_id)
+    await committer.start()
+    try:
+        committer.assign([tp])
+        await committer.commit({tp: offset})
+    finally:
+        await committer.stop()
+
+
 async def test_broker_restart_loses_nothing_and_doubles_nothing(stack: Stack, fresh_dsn: str) -> None:
     if stack.broker is None:
         pytest.skip("external Kafka: cannot restart it")
@@ -79,19 +103,8 @@ async def test_every_event_delivered_twice_is_applied_once(fresh_dsn: str, kafka
     try:
         last = await deposit_many(store, 150)
         envelopes = await store.read_all(0, 1000)
-        send = producer(kafka_bootstrap)
-        await send.start()
-        try:
-            for envelope in envelopes:  # each twice in a row, then the whole history again
-                key, value, headers = to_kafka(envelope)
-                await send.send(topic, value, key, partition=0, headers=headers)
-                await send.send(topic, value, key, partition=0, headers=headers)
-            for envelope in envelopes:
-                key, value, headers = to_kafka(envelope)
-                await send.send(topic, value, key, partition=0, headers=headers)
-            await send.flush()
-        finally:
-            await send.stop()
+        # each twice in a row, then the whole history again
+        await produce(kafka_bootstrap, topic, [e for e in envelopes for _ in range(2)] + envelopes)
         async with ProjectionRunner(service, [ledger(service)], bootstrap=kafka_bootstrap, dsn=fresh_dsn) as runner:
             await runner.waiter("ledger").wait_for(topic, last, timeout=20)
             await asyncio.sleep(0.3)  # the third copies are consumed too
@@ -151,32 +164,13 @@ async def test_a_consumer_past_the_start_of_a_republished_log_rewinds(fresh_dsn:
         last = await deposit_many(store, 10)
         async with Relay(fresh_dsn, kafka_bootstrap, service) as relay:
             await relay.wait_published(last)
-        tp = TopicPartition(topic, 0)
-        committer = consumer(kafka_bootstrap, group_id=runner.app_id)
-        await committer.start()
-        try:
-            committer.assign([tp])
-            await committer.commit({tp: 5})
-        finally:
-            await committer.stop()
+        await commit_offset(kafka_bootstrap, runner.app_id, topic, 5)
         async with runner:
             await runner.waiter("ledger").wait_for(topic, last, timeout=20)
         assert await read_model(fresh_dsn) == {"total": 10, "deposits": 10, "applications": 10,
                                                 "distinct_positions": 10}
     finally:
         await store.close()
-
-
-async def produce(bootstrap: str, topic: str, envelopes: list) -> None:
-    send = producer(bootstrap)
-    await send.start()
-    try:
-        for envelope in envelopes:
-            key, value, headers = to_kafka(envelope)
-            await send.send(topic, value, key, partition=0, headers=headers)
-        await send.flush()
-    finally:
-        await send.stop()
 
 
 async def test_a_consumer_left_at_the_end_of_a_republished_log_applies_its_last_record(
@@ -209,14 +203,7 @@ async def test_a_consumer_left_at_the_end_of_a_republished_log_applies_its_last_
         await asyncio.to_thread(broker.restart)
         await ensure_topics(bootstrap, [topic, dlq_topic(service)])
         await produce(bootstrap, topic, envelopes[:n - 1] + envelopes[n:])  # offsets 0..N-1
-        tp = TopicPartition(topic, 0)
-        committer = consumer(bootstrap, group_id=runner.app_id)
-        await committer.start()
-        try:
-            committer.assign([tp])
-            await committer.commit({tp: n})
-        finally:
-            await committer.stop()
+        await commit_offset(bootstrap, runner.app_id, topic, n)
 
         runner = ProjectionRunner(service, [ledger(service)], bootstrap=bootstrap, dsn=fresh_dsn,
                                   end_check_interval=0.3)
