@@ -23,8 +23,7 @@ and counted, as the live runner dead-lettered them already.
 from __future__ import annotations
 
 import asyncio
-import json
-import json.scanner
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
@@ -43,7 +42,7 @@ from shared.eventstore.base import pages
 from shared.kafka import consumer
 from shared.projections import schema
 from shared.projections.projection import Projection
-from shared.projections.store_pages import StorePages, row_pages
+from shared.projections.store_pages import StorePages, row_pages, scan_json
 
 log = logging.getLogger(__name__)
 
@@ -103,9 +102,6 @@ def rebuild_schema(name: str) -> str:
 
 # --- decoding ---------------------------------------------------------------------------------
 
-_scan = json.scanner.make_scanner(json.JSONDecoder())
-
-
 class RowDecoder:
     """Rows ``(position, stream_id, version, type, schema_version, data)`` -> EventRows + events.
 
@@ -140,7 +136,7 @@ class RowDecoder:
                 if schema_version == spec[0]:
                     event = spec[1](data) if data.__class__ is str else spec[2](data)
                 else:
-                    parsed = _scan(data, 0)[0] if data.__class__ is str else data
+                    parsed = scan_json(data, 0)[0] if data.__class__ is str else data
                     event = registry.decode(type_, schema_version, parsed)
             except (ValidationError, EventDecodeError, UnknownEventType, ValueError):
                 poison += 1
@@ -197,10 +193,8 @@ async def rebuild(
     else:
         for source in projection.topics:
             await builder.consume(source, _pages(source, stores, bootstrap, batch_size, builder))
-    for source, store in stores.items():  # what was appended meanwhile, outside the pause
-        if source in projection.sources:
-            await builder.consume(source, pages(store.read_all, builder.checkpoints.get(source, 0), batch_size))
-    pause = runner.paused(projection.name) if runner is not None else _nothing_to_pause()
+    await _catch_up(builder, stores, batch_size)  # what was appended meanwhile, outside the pause
+    pause = runner.paused(projection.name) if runner is not None else contextlib.nullcontext()
     async with pause:
         await _swap(pool, projection, target, builder, stores, batch_size)
         if runner is not None:
@@ -225,10 +219,7 @@ async def _swap(pool: asyncpg.Pool, projection: Projection, target: str, builder
             if live_exists and await conn.fetchval("SELECT to_regclass($1)", f"{schema.quoted(live)}.checkpoint"):
                 # Waits for a live batch in flight (it holds the checkpoint rows), blocks the next.
                 await conn.execute(f"LOCK TABLE {schema.quoted(live)}.checkpoint IN ACCESS EXCLUSIVE MODE")
-            for source, store in stores.items():  # the last events, in the swap transaction
-                if source in projection.sources:
-                    await builder.consume(source, pages(store.read_all, builder.checkpoints.get(source, 0),
-                                                               batch_size), conn)
+            await _catch_up(builder, stores, batch_size, conn)  # the last events, in the swap transaction
             await conn.execute(f"DROP SCHEMA IF EXISTS {old} CASCADE")
             if live_exists:
                 await conn.execute(f"ALTER SCHEMA {schema.quoted(live)} RENAME TO {old}")
@@ -236,12 +227,13 @@ async def _swap(pool: asyncpg.Pool, projection: Projection, target: str, builder
             await conn.execute(f"DROP SCHEMA IF EXISTS {old} CASCADE")
 
 
-class _nothing_to_pause:
-    async def __aenter__(self) -> None:
-        return None
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
+async def _catch_up(builder: _Builder, stores: Mapping[str, EventPages], batch_size: int,
+                    conn: asyncpg.Connection | None = None) -> None:
+    """Apply what each source store holds past the builder's checkpoint."""
+    for source, store in stores.items():
+        if source in builder.projection.sources:
+            await builder.consume(source, pages(store.read_all, builder.checkpoints.get(source, 0), batch_size),
+                                  conn)
 
 
 class _Builder:
@@ -255,14 +247,12 @@ class _Builder:
     async def fold(self, source: str, fold: Fold, state: Any, pages: AsyncIterator[Sequence[Any]]) -> Any:
         decoder = RowDecoder(self.projection.sources[source], self.projection.handlers)
         report = self.report
-        last = self.checkpoints.get(source, 0)
         async for page in pages:
             if not page:  # pages come in increasing positions, all past the checkpoint
                 continue
             rows, events, poison = decoder.decode(page)
             state = fold.step(state, rows, events)
-            last = page[-1][0]
-            self.checkpoints[source] = last
+            self.checkpoints[source] = page[-1][0]
             report.events += len(page)
             report.applied += len(rows)
             report.skipped_poison += poison

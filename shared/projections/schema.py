@@ -50,9 +50,10 @@ def literal(text: str) -> str:
 
 async def save_checkpoints_and_commit(conn: asyncpg.Connection, schema: str, positions: Mapping[str, int],
                                       notify: str) -> None:
-    """save_checkpoints(..., notify) then COMMIT, in one round trip: the values are inlined
-    as literals so both go as one simple query (if the first statement fails, COMMIT is
-    not run and the transaction stays open, aborted, for the caller to roll back)."""
+    """Upsert the checkpoints, ``pg_notify(notify, schema)`` (delivered on commit) and COMMIT,
+    in one round trip: the values are inlined as literals so all go as one simple query (if
+    the first statement fails, COMMIT is not run and the transaction stays open, aborted, for
+    the caller to roll back). A data-modifying WITH runs once whether or not it is read."""
     if not positions:
         await conn.execute("COMMIT")
         return
@@ -75,19 +76,11 @@ UPSERT = """INSERT INTO {table} (source, position)
             ON CONFLICT (source) DO UPDATE SET position = EXCLUDED.position"""
 
 
-async def save_checkpoints(conn: asyncpg.Connection, schema: str, positions: Mapping[str, int],
-                           notify: str | None = None) -> None:
-    """Upsert the checkpoints; with ``notify``, also ``pg_notify(notify, schema)`` in the same
-    statement (one round trip), which Postgres delivers when the transaction commits."""
+async def save_checkpoints(conn: asyncpg.Connection, schema: str, positions: Mapping[str, int]) -> None:
+    """Upsert the checkpoints (the live runner uses save_checkpoints_and_commit)."""
     if not positions:
         return
-    upsert = UPSERT.format(table=f"{quoted(schema)}.checkpoint")
-    if notify is None:
-        await conn.execute(upsert, list(positions), list(positions.values()))
-    else:
-        # A data-modifying WITH runs exactly once whether or not the outer query reads it.
-        await conn.execute(f"WITH saved AS ({upsert}) SELECT pg_notify($3, $4)",
-                           list(positions), list(positions.values()), notify, schema)
+    await conn.execute(UPSERT.format(table=f"{quoted(schema)}.checkpoint"), list(positions), list(positions.values()))
 
 
 async def schema_exists(conn: asyncpg.Connection, schema: str) -> bool:

@@ -77,8 +77,6 @@ class PositionWaiter:
                 await task
         await self._close_listener()
 
-    close = stop
-
     async def __aenter__(self) -> "PositionWaiter":
         await self.start()
         return self
@@ -138,7 +136,7 @@ class PositionWaiter:
             heap[:] = [item for item in heap if not item[2].done()]
             heapq.heapify(heap)
 
-    async def _refresh(self, *_: object) -> None:
+    async def _refresh(self) -> None:
         async with self.pool.acquire() as conn:
             await self._read(conn)
 
