@@ -6,8 +6,10 @@ from the consumers' Postgres checkpoints instead.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.structs import ConsumerRecord
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
@@ -46,6 +48,22 @@ def consumer(bootstrap: str, *topics: str, group_id: str | None, profile: KafkaC
     )
     kwargs.update(overrides)
     return AIOKafkaConsumer(*topics, **kwargs)
+
+
+async def fetches_until_empty(
+    reader: AIOKafkaConsumer, tp: TopicPartition, *, max_records: int | None = None,
+    first_wait_ms: int = 5000, then_wait_ms: int = 200,
+) -> AsyncIterator[list[ConsumerRecord]]:
+    """``tp``'s records from the reader's position, a fetch at a time, until one comes back empty.
+
+    tansu's end offset is only a hint (the first offset of its last record batch), so an
+    empty fetch is how a reader knows it reached the end. The first fetch may wait for a
+    connection, hence its longer wait.
+    """
+    wait_ms = first_wait_ms
+    while records := (await reader.getmany(tp, timeout_ms=wait_ms, max_records=max_records)).get(tp, []):
+        yield records
+        wait_ms = then_wait_ms
 
 
 async def ensure_topics(bootstrap: str, names: list[str], partitions: int = 1) -> None:

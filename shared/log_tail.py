@@ -22,7 +22,7 @@ import json
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from shared.kafka import consumer
+from shared.kafka import consumer, fetches_until_empty
 from shared.settings import KafkaClientProfile
 
 TAIL = 100  # records read back from an end hint: enough to see past duplicates or garbage
@@ -56,16 +56,15 @@ class LogTail:
             probe.seek(tp, from_offset)  # before resuming: never fetch from a reset position
             probe.resume(tp)
             best = 0
-            wait_ms = int(timeout * 1000)  # the first fetch may wait for a (re)connection
-            for _ in range(MAX_FETCHES):
-                records = (await probe.getmany(tp, timeout_ms=wait_ms)).get(tp, [])
-                if not records:
-                    return best
+            fetches = 0
+            async for records in fetches_until_empty(probe, tp, first_wait_ms=int(timeout * 1000), then_wait_ms=50):
                 best = max([best] + [_position(r.value) for r in records])
                 if enough is not None and best >= enough:
                     return best
-                wait_ms = 50
-            return None
+                fetches += 1
+                if fetches == MAX_FETCHES:
+                    return None
+            return best
         except BaseException:
             await self.stop()  # a broker that went away: start afresh next time
             raise

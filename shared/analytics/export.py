@@ -13,7 +13,7 @@ from shared.analytics.writers import Writer
 from shared.events.codec import decode_value
 from shared.events.registry import EventDecodeError
 from shared.eventstore.decode import ENVELOPE_COLUMNS, envelopes_from_rows
-from shared.kafka import consumer
+from shared.kafka import consumer, fetches_until_empty
 
 PAGE = 5000
 
@@ -57,12 +57,7 @@ async def export_topic(bootstrap: str, topic: str, selection: EventFilter, write
         await reader.seek_to_beginning(*tps)
         ends = await reader.end_offsets(tps)
         for tp in tps:
-            wait_ms = 5000
-            while True:
-                records = (await reader.getmany(tp, timeout_ms=wait_ms, max_records=page)).get(tp, [])
-                if not records:
-                    break
-                wait_ms = 500
+            async for records in fetches_until_empty(reader, tp, max_records=page, then_wait_ms=500):
                 kept = []
                 done = False
                 for record in records:

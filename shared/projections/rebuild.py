@@ -39,7 +39,7 @@ from shared.events.codec import decode_value
 from shared.events.envelope import Envelope
 from shared.events.registry import EventDecodeError, EventRegistry, UnknownEventType
 from shared.eventstore.base import pages
-from shared.kafka import consumer
+from shared.kafka import consumer, fetches_until_empty
 from shared.projections import schema
 from shared.projections.projection import Projection
 from shared.projections.store_pages import StorePages, row_pages, scan_json
@@ -368,12 +368,7 @@ async def _topic_pages(bootstrap: str, topic: str, batch_size: int, builder: _Bu
     try:
         reader.assign([tp])
         reader.seek(tp, 0)
-        wait_ms = 5000
-        while True:
-            records = (await reader.getmany(tp, timeout_ms=wait_ms, max_records=batch_size)).get(tp, [])
-            if not records:
-                return
-            wait_ms = 200
+        async for records in fetches_until_empty(reader, tp, max_records=batch_size):
             page = []
             for record in records:
                 try:
