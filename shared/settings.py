@@ -7,6 +7,16 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+def events_topic(service: str) -> str:
+    """Where a service publishes its events: its public history."""
+    return f"lab27.{service}.events"
+
+
+def dlq_topic(service: str) -> str:
+    """Where a service's consumers put the records they could not apply."""
+    return f"lab27.{service}.dlq"
+
+
 class KafkaClientProfile(BaseSettings):
     """Client timings that work on both tansu and Apache Kafka.
 
@@ -51,8 +61,8 @@ class ServiceSettings(BaseSettings):
 
     @property
     def events_topic(self) -> str:
-        return f"lab27.{self.service_name}.events"
+        return events_topic(self.service_name)
 
     @property
     def dlq_topic(self) -> str:
-        return f"lab27.{self.service_name}.dlq"
+        return dlq_topic(self.service_name)

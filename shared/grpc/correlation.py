@@ -7,13 +7,9 @@ echoed to the client in trailing metadata, which exists on successes and failure
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 
 import grpc
-import structlog
-
 
 CORRELATION_ID_KEY = "x-correlation-id"
 _MAX_LENGTH = 128  # a client-supplied id is echoed and logged: keep it bounded
@@ -28,20 +24,6 @@ def current_correlation_id() -> str | None:
 
 def new_correlation_id() -> str:
     return str(uuid.uuid4())
-
-
-@contextmanager
-def bound_correlation_id(correlation_id: str) -> Iterator[str]:
-    """Bind ``correlation_id`` for the block: in the ContextVar and structlog's context.
-
-    Also usable outside gRPC (e.g. a reaction handling an event binds the event's id).
-    """
-    token = _correlation_id.set(correlation_id)
-    try:
-        with structlog.contextvars.bound_contextvars(correlation_id=correlation_id):
-            yield correlation_id
-    finally:
-        _correlation_id.reset(token)
 
 
 def correlation_id_from_metadata(metadata: grpc.aio.Metadata | tuple | None) -> str:

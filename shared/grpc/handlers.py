@@ -96,20 +96,18 @@ def wrap_handler(handler: grpc.RpcMethodHandler | None) -> grpc.RpcMethodHandler
 class CallInterceptor(grpc.aio.ServerInterceptor):
     """Correlation id + error statuses around every servicer method.
 
-    ``cache=False`` when other interceptors follow it: the continuation runs them, so it
-    must be called on every call.
+    The wrapped handler of each method is made once and cached: the continuation only looks
+    the method up (no other interceptor follows this one).
     """
 
-    def __init__(self, cache: bool = True) -> None:
-        self._cache: dict[str, grpc.RpcMethodHandler | None] | None = {} if cache else None
+    def __init__(self) -> None:
+        self._cache: dict[str, grpc.RpcMethodHandler | None] = {}
 
     async def intercept_service(
         self,
         continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler | None:
-        if self._cache is None:
-            return wrap_handler(await continuation(handler_call_details))
         method = handler_call_details.method
         try:
             return self._cache[method]

@@ -56,21 +56,17 @@ def create_server(
     service_names: Sequence[str],
     host: str = "127.0.0.1",
     port: int = 0,
-    interceptors: Sequence[grpc.aio.ServerInterceptor] = (),
-    max_message_bytes: int = MAX_MESSAGE_BYTES,
 ) -> GrpcServer:
     """Build and bind a server; port 0 binds a free port (read it from ``.port``).
 
     ``service_names`` are the full proto names (e.g. "lab27.membership.v1.MembershipService")
-    that health reports on and reflection lists. ``interceptors`` run inside the standard
-    correlation-and-errors interceptor, so they see the correlation id and their
-    exceptions become proper statuses too.
+    that health reports on and reflection lists.
     """
     server = grpc.aio.server(
-        interceptors=[CallInterceptor(cache=not interceptors), *interceptors],
+        interceptors=[CallInterceptor()],
         options=[
-            ("grpc.max_receive_message_length", max_message_bytes),
-            ("grpc.max_send_message_length", max_message_bytes),
+            ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
         ],
     )
     for add_to_server, servicer in servicers:

@@ -7,13 +7,9 @@ from aiokafka import AIOKafkaProducer
 
 from shared.kafka import ensure_topics, producer
 from shared.projections.messages import Incoming
-from shared.settings import KafkaClientProfile
+from shared.settings import KafkaClientProfile, dlq_topic
 
 log = logging.getLogger(__name__)
-
-
-def dlq_topic(service: str) -> str:
-    return f"lab27.{service}.dlq"
 
 
 class DeadLetters:

@@ -24,7 +24,7 @@ from shared.kafka import ensure_topics, producer
 from shared.log_tail import LogTail
 from shared.relay import checkpoint
 from shared.relay.outbox import OutgoingRecord, read_after
-from shared.settings import KafkaClientProfile
+from shared.settings import KafkaClientProfile, events_topic
 from shared.waiting import event_set_within
 
 log = logging.getLogger(__name__)
@@ -33,10 +33,6 @@ MAX_BATCH_BYTES = 1_000_000
 RELAY_LOCK_CLASS = 27  # advisory lock key space of relays: (27, hashtext(topic))
 LEADERSHIP_RETRY = 1.0
 CLOSE_TIMEOUT = 5.0  # seconds any one client may take to close
-
-
-def events_topic(service: str) -> str:
-    return f"lab27.{service}.events"
 
 
 class Relay:

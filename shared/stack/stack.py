@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from shared.stack.broker import EmbeddedBroker
@@ -26,7 +26,6 @@ class Stack:
     broker: EmbeddedBroker | None = None
     external_postgres_dsn: str | None = None
     external_kafka: str | None = None
-    _started: bool = field(default=False, repr=False)
 
     @classmethod
     def from_env(cls, root: Path, services: tuple[str, ...] = SERVICES) -> "Stack":
@@ -44,7 +43,6 @@ class Stack:
             kafka = pool.submit(self._start_broker)
             pg.result()
             kafka.result()
-        self._started = True
         return self
 
     def _start_postgres(self) -> None:
