@@ -24,11 +24,11 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from shared.analytics import services
 from shared.analytics.filters import EventFilter, parse_instant
-from shared.analytics.writers import FORMATS, open_writer
+from shared.analytics.writers import FORMATS, Writer, open_writer
 
 
 def _dsn(args: argparse.Namespace) -> str:
@@ -46,29 +46,28 @@ def _filter(args: argparse.Namespace) -> EventFilter:
         types=tuple(args.type or ()), streams=tuple(args.stream or ()))
 
 
-async def cmd_export(args: argparse.Namespace) -> int:
-    from shared.analytics.export import export_store
-
-    services.spec(args.service)
+async def _export(args: argparse.Namespace, export: Callable[[Writer], Awaitable[int]]) -> int:
+    """Run ``export`` into the writer --format and --out ask for; report the count."""
     writer = open_writer(args.format, args.out)
     try:
-        count = await export_store(_dsn(args), args.service, _filter(args), writer)
+        count = await export(writer)
     finally:
         writer.close()
     print(f"{count} events exported to {args.out}", file=sys.stderr)
     return 0
+
+
+async def cmd_export(args: argparse.Namespace) -> int:
+    from shared.analytics.export import export_store
+
+    services.spec(args.service)
+    return await _export(args, lambda writer: export_store(_dsn(args), args.service, _filter(args), writer))
 
 
 async def cmd_export_topic(args: argparse.Namespace) -> int:
     from shared.analytics.export import export_topic
 
-    writer = open_writer(args.format, args.out)
-    try:
-        count = await export_topic(args.bootstrap, args.topic, _filter(args), writer)
-    finally:
-        writer.close()
-    print(f"{count} events exported to {args.out}", file=sys.stderr)
-    return 0
+    return await _export(args, lambda writer: export_topic(args.bootstrap, args.topic, _filter(args), writer))
 
 
 async def cmd_rebuild(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ import csv
 import json
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from typing import IO, Any, Protocol
 
 from shared.events.envelope import Envelope
@@ -27,44 +28,44 @@ def _data(envelope: Envelope) -> str:
     return json.dumps(envelope.data, ensure_ascii=False, separators=(",", ":"))
 
 
-def _text_out(path: str) -> IO[str]:
-    return sys.stdout if path == "-" else open(path, "w", encoding="utf-8", newline="")
+def _values(e: Envelope) -> tuple[Any, ...]:
+    """One envelope's values in COLUMNS order, ``data`` as JSON text."""
+    return (e.position, str(e.event_id), e.type, e.schema_version, e.stream_id, e.stream_type, e.version,
+            e.occurred_at, e.recorded_at, e.correlation_id, e.causation_id, e.producer, _data(e))
 
 
-class JsonlWriter:
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+class _TextWriter:
     def __init__(self, path: str) -> None:
-        self.out = _text_out(path)
+        self.out: IO[str] = sys.stdout if path == "-" else open(path, "w", encoding="utf-8", newline="")
         self.count = 0
 
+    def close(self) -> None:
+        self.out.flush()
+        if self.out is not sys.stdout:
+            self.out.close()
+
+
+class JsonlWriter(_TextWriter):
     def write(self, envelopes: Sequence[Envelope]) -> None:
         self.out.writelines(e.model_dump_json() + "\n" for e in envelopes)
         self.count += len(envelopes)
 
-    def close(self) -> None:
-        self.out.flush()
-        if self.out is not sys.stdout:
-            self.out.close()
 
-
-class CsvWriter:
+class CsvWriter(_TextWriter):
     def __init__(self, path: str) -> None:
-        self.out = _text_out(path)
+        super().__init__(path)
         self.csv = csv.writer(self.out)
         self.csv.writerow(COLUMNS)
-        self.count = 0
 
     def write(self, envelopes: Sequence[Envelope]) -> None:
-        self.csv.writerows(
-            (e.position, e.event_id, e.type, e.schema_version, e.stream_id, e.stream_type, e.version,
-             e.occurred_at.isoformat(), e.recorded_at.isoformat(), e.correlation_id or "", e.causation_id or "",
-             e.producer, _data(e))
-            for e in envelopes)
+        self.csv.writerows(tuple(_csv_cell(v) for v in _values(e)) for e in envelopes)
         self.count += len(envelopes)
-
-    def close(self) -> None:
-        self.out.flush()
-        if self.out is not sys.stdout:
-            self.out.close()
 
 
 class ParquetWriter:
@@ -76,34 +77,16 @@ class ParquetWriter:
             raise SystemExit("parquet needs a file: --out FILE")
         self.pa = pa
         timestamp = pa.timestamp("us", tz="UTC")
-        self.schema = pa.schema([
-            ("position", pa.int64()), ("event_id", pa.string()), ("type", pa.string()),
-            ("schema_version", pa.int32()), ("stream_id", pa.string()), ("stream_type", pa.string()),
-            ("version", pa.int64()), ("occurred_at", timestamp), ("recorded_at", timestamp),
-            ("correlation_id", pa.string()), ("causation_id", pa.string()), ("producer", pa.string()),
-            ("data", pa.string()),
-        ])
+        types = (pa.int64(), pa.string(), pa.string(), pa.int32(), pa.string(), pa.string(), pa.int64(),
+                 timestamp, timestamp, pa.string(), pa.string(), pa.string(), pa.string())
+        self.schema = pa.schema(list(zip(COLUMNS, types, strict=True)))
         self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
         self.count = 0
 
     def write(self, envelopes: Sequence[Envelope]) -> None:
         if not envelopes:
             return
-        columns: dict[str, list[Any]] = {
-            "position": [e.position for e in envelopes],
-            "event_id": [str(e.event_id) for e in envelopes],
-            "type": [e.type for e in envelopes],
-            "schema_version": [e.schema_version for e in envelopes],
-            "stream_id": [e.stream_id for e in envelopes],
-            "stream_type": [e.stream_type for e in envelopes],
-            "version": [e.version for e in envelopes],
-            "occurred_at": [e.occurred_at for e in envelopes],
-            "recorded_at": [e.recorded_at for e in envelopes],
-            "correlation_id": [e.correlation_id for e in envelopes],
-            "causation_id": [e.causation_id for e in envelopes],
-            "producer": [e.producer for e in envelopes],
-            "data": [_data(e) for e in envelopes],
-        }
+        columns = dict(zip(COLUMNS, map(list, zip(*map(_values, envelopes), strict=True)), strict=True))
         self.writer.write_table(self.pa.Table.from_pydict(columns, schema=self.schema))
         self.count += len(envelopes)
 
