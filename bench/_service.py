@@ -26,6 +26,8 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from shared.stack.processes import stop_process
+
 ROOT = Path(__file__).resolve().parent.parent
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 RELAY_POLL_INTERVAL = 0.002  # the checkpoint watcher's fallback read interval (seconds)
@@ -141,16 +143,6 @@ async def _wait_for_line(proc: subprocess.Popen, needle: str, timeout: float, lo
     raise TimeoutError(f"no {needle!r} after {timeout}s; see {log}")
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 @contextlib.asynccontextmanager
 async def membership_service(python_args: tuple[str, ...] = ("-m", "services.membership"),
                              **settings: str) -> AsyncIterator[Running]:
@@ -176,7 +168,7 @@ async def membership_service(python_args: tuple[str, ...] = ("-m", "services.mem
                 await _wait_for_line(proc, "serving gRPC", 60, log)
                 yield Running(f"127.0.0.1:{port}", proc.pid, db.dsn, db.roots)
             finally:
-                _stop(proc)
+                stop_process(proc, 15)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -199,7 +191,7 @@ async def noop_server(bare: bool = False) -> AsyncIterator[Running]:
         await _wait_for_line(proc, "serving", 30, log)
         yield Running(f"127.0.0.1:{port}", proc.pid)
     finally:
-        _stop(proc)
+        stop_process(proc, 15)
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -229,7 +221,7 @@ def checkpoint_poller(dsn: str, topic: str, seconds: float, schema: str = "membe
     try:
         yield Poller
     finally:
-        _stop(proc)
+        stop_process(proc, 15)
 
 
 # -- subprocess entry points -----------------------------------------------------------------

@@ -101,8 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         except CodegenError as error:
             print(error, file=sys.stderr)
             return 2
-        stale = stale_files(fresh, committed)
         if args.check:
+            stale = stale_files(fresh, committed)
             if stale:
                 print("gen/ is stale; run `make proto`:", *stale, sep="\n  ", file=sys.stderr)
                 return 1

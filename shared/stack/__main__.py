@@ -6,7 +6,6 @@ each service's relay republishes its history from Postgres.
 from __future__ import annotations
 
 import argparse
-import socket
 import os
 import signal
 import subprocess
@@ -26,18 +25,8 @@ def available_services() -> tuple[str, ...]:
     return tuple(s for s in SERVICES if (ROOT / "services" / s / "__main__.py").exists())
 
 
-def pick_port(service: str) -> int:
-    preferred = PREFERRED_PORTS[service]
-    try:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", preferred))
-        return preferred
-    except OSError:  # another stack (or anything else) has it: any free port will do
-        return free_port()
-
-
 def start_service(stack: Stack, service: str, log_dir: Path) -> tuple[subprocess.Popen, int]:
-    port = pick_port(service)
+    port = free_port(preferred=PREFERRED_PORTS[service])
     env = {**os.environ, **stack.service_env(service, port)}
     log = (log_dir / f"{service}.log").open("ab")
     proc = subprocess.Popen([sys.executable, "-m", f"services.{service}"], env=env, cwd=ROOT,

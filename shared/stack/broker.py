@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shared.stack.ports import free_port, wait_for_port
+from shared.stack.processes import stop_process
 
 
 @dataclass
@@ -42,13 +43,8 @@ class EmbeddedBroker:
         return self
 
     def stop(self) -> None:
-        if self._process and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        if self._process is not None:
+            stop_process(self._process, 10)
         self._process = None
 
     def restart(self) -> None:

@@ -5,7 +5,15 @@ import socket
 import time
 
 
-def free_port(host: str = "127.0.0.1") -> int:
+def free_port(host: str = "127.0.0.1", preferred: int = 0) -> int:
+    """``preferred`` if nothing holds it, else any free port (0: any free port)."""
+    if preferred:
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+                sock.bind((host, preferred))
+            return preferred
+        except OSError:  # another stack (or anything else) has it
+            pass
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         return sock.getsockname()[1]

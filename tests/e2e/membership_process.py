@@ -24,6 +24,7 @@ from lab27.membership.v1 import membership_pb2 as pb
 from lab27.membership.v1 import membership_pb2_grpc
 from shared.stack.broker import EmbeddedBroker
 from shared.stack.ports import free_port
+from shared.stack.processes import stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 60.0  # seconds until health says SERVING (tansu's first group join takes ~3 s)
@@ -143,14 +144,7 @@ class MembershipService:
         proc = self.process
         if proc is None:
             return 0
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.to_thread(proc.wait, timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                await asyncio.to_thread(proc.wait)
-        return proc.returncode
+        return await asyncio.to_thread(stop_process, proc, timeout)
 
     async def kill(self) -> None:
         """kill -9: no shutdown code runs."""
