@@ -16,6 +16,8 @@ from pathlib import Path
 
 import asyncpg
 
+from shared.db import with_database
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -40,10 +42,10 @@ async def bench_postgres() -> AsyncIterator[Database]:
         admin_dsn = server.dsn("postgres")
     name = f"bench_{uuid.uuid4().hex[:10]}"
     try:
-        if server is not None:
-            roots = (int((server.data_dir / "postmaster.pid").read_text().split()[0]),)
+        if server is not None and (pid := server.postmaster_pid()) is not None:
+            roots = (pid,)
         await _admin(admin_dsn, f'CREATE DATABASE "{name}"')
-        yield Database(admin_dsn.rsplit("/", 1)[0] + f"/{name}", roots)
+        yield Database(with_database(admin_dsn, name), roots)
     finally:
         if server is not None:
             server.destroy()

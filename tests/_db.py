@@ -3,17 +3,18 @@ from __future__ import annotations
 
 import asyncpg
 
+from shared.db import with_database
 from shared.stack.stack import Stack
 
 
 def admin_dsn(stack: Stack) -> str:
     """The DSN of the stack's ``postgres`` database, to create and drop others from."""
-    return stack.postgres_dsn("membership").rsplit("/", 1)[0] + "/postgres"
+    return with_database(stack.postgres_dsn("membership"), "postgres")
 
 
 def database_dsn(admin: str, name: str) -> str:
     """``admin`` pointed at database ``name`` instead."""
-    return admin.rsplit("/", 1)[0] + f"/{name}"
+    return with_database(admin, name)
 
 
 async def create_database(admin: str, name: str) -> None:

@@ -116,11 +116,15 @@ class EmbeddedPostgres:
         if (self.data_dir / "postmaster.pid").exists():
             self._run([_bin("pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop"])
 
+    def postmaster_pid(self) -> int | None:
+        """The running server's main process (the first line of postmaster.pid), if any."""
+        pid_file = self.data_dir / "postmaster.pid"
+        return int(pid_file.read_text().split()[0]) if pid_file.exists() else None
+
     def kill(self) -> None:
         """Crash the server (SIGKILL to the postmaster), for fault tests."""
-        pid_file = self.data_dir / "postmaster.pid"
-        if pid_file.exists():
-            os.kill(int(pid_file.read_text().split()[0]), 9)
+        if (pid := self.postmaster_pid()) is not None:
+            os.kill(pid, 9)
 
     def create_database(self, name: str) -> None:
         if not _DB_NAME.fullmatch(name):

@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from shared.db import with_database
 from shared.stack.broker import EmbeddedBroker
 from shared.stack.postgres import EmbeddedPostgres
 
@@ -67,8 +68,7 @@ class Stack:
     def postgres_dsn(self, service: str) -> str:
         if self.external_postgres_dsn:
             # One server, one database per service: the DSN's database is replaced.
-            base = self.external_postgres_dsn.rsplit("/", 1)[0]
-            return f"{base}/{database_name(service)}"
+            return with_database(self.external_postgres_dsn, database_name(service))
         assert self.postgres is not None, "stack not started"
         return self.postgres.dsn(database_name(service))
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from shared.db import with_database
 from shared.stack.stack import Stack
 
 
@@ -22,3 +23,8 @@ def test_without_settings_both_are_embedded(monkeypatch, tmp_path: Path) -> None
     monkeypatch.delenv("KAFKA_BOOTSTRAP_SERVERS", raising=False)
     stack = Stack.from_env(tmp_path)
     assert stack.external_postgres_dsn is None and stack.external_kafka is None
+
+
+def test_a_dsn_names_another_database_keeping_host_user_and_options() -> None:
+    assert with_database("postgresql://postgres@127.0.0.1:5432/lab27", "x") == "postgresql://postgres@127.0.0.1:5432/x"
+    assert with_database("postgresql://u:p@db/lab27?sslmode=require", "x") == "postgresql://u:p@db/x?sslmode=require"
