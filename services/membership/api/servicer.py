@@ -48,7 +48,7 @@ class MembershipServicer(membership_pb2_grpc.MembershipServiceServicer):
 
     async def _run(self, request, command) -> CommandOutcome:
         _member_id, outcome = await self._commands.execute(
-            command, request_id=request.request_id, expected_version=getattr(request, "expected_version", 0),
+            command, request_id=request.request_id, expected_version=request.expected_version,
             correlation_id=current_correlation_id())
         return outcome
 
