@@ -235,7 +235,7 @@ async def _serve_noop(port: int, bare: bool) -> None:
     from shared.grpc.server import create_server
 
     reply = pb.AdmitMemberResponse(member_id=str(uuid.uuid4()), result=common_pb2.CommandResult(
-        stream_id=str(uuid.uuid4()), version=1, consistency_token="p1"))
+        stream_id=str(uuid.uuid4()), version=1, consistency_token="lab27.membership.events:1"))
 
     class Noop(membership_pb2_grpc.MembershipServiceServicer):
         async def AdmitMember(self, request, context):

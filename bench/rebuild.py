@@ -5,11 +5,13 @@ Fills ``events`` with BENCH_REBUILD_EVENTS (default 300k) deposits over 10k acco
   BENCH_REBUILD_PAGE = 20k a page, next page in flight) and decode every event to the same
   level (RowDecoder: EventRow + the registry's model, validated from the JSON text), nothing
   written;
-- rebuild() with a Fold: the same pages folded in memory, one COPY into the fresh
-  ``ledger__rebuild`` schema, catch up, swap (baseline and fold rebuild run interleaved
-  BENCH_REBUILD_REPEAT = 3 times; best and median printed: the host is shared and noisy);
-- rebuild() with a set-based ``apply_batch`` (fold a page, one upsert + checkpoint per page);
-- the per-event handler fallback on the first BENCH_REBUILD_PER_EVENT (default 20k) events.
+- rebuild() of the declared read model: the same pages folded in memory by its apply
+  function, one COPY into the fresh ``ledger__rebuild`` schema, catch up, swap (baseline and
+  rebuild run interleaved BENCH_REBUILD_REPEAT = 3 times; best and median printed: the host
+  is shared and noisy);
+- the live path on the first BENCH_REBUILD_LIVE (default 50k) events, pages of 5,000: load
+  the rows a page touches, apply in memory, write back in one statement, per transaction
+  (what the live runner and a rebuild's catch-up do).
 Postgres is embedded under .lab27/bench-<pid> unless POSTGRES_DSN is set; no broker needed.
 """
 from __future__ import annotations
@@ -17,24 +19,22 @@ from __future__ import annotations
 import os
 import statistics
 import time
-from collections import defaultdict
-from collections.abc import Sequence
 
 import asyncpg
 
 from bench._postgres import bench_database
 from shared.db import create_pool
 from shared.events.base import DomainEvent
-from shared.events.envelope import Envelope
 from shared.events.registry import EventRegistry
 from shared.eventstore.postgres import PostgresEventStore
-from shared.projections import Projection
-from shared.projections.rebuild import EventRow, Fold, FoldedProjection, RowDecoder, rebuild
+from shared.projections import EventMeta, ReadModel, Row, Table, schema
+from shared.projections.applier import apply_events
+from shared.projections.rebuild import RowDecoder, rebuild
 from shared.projections.store_pages import StorePages, row_pages
+from shared.projections.tables import shapes_of
 
 EVENTS = int(os.environ.get("BENCH_REBUILD_EVENTS", "300000"))
-PER_EVENT = int(os.environ.get("BENCH_REBUILD_PER_EVENT", "20000"))
-BATCH = int(os.environ.get("BENCH_REBUILD_BATCH", "1"))  # 0: skip the apply_batch run
+LIVE = int(os.environ.get("BENCH_REBUILD_LIVE", "50000"))
 REPEAT = int(os.environ.get("BENCH_REBUILD_REPEAT", "3"))
 SOURCE = "lab27.bench.events"
 PAGE = int(os.environ.get("BENCH_REBUILD_PAGE", "20000"))
@@ -55,53 +55,14 @@ class Deposited(DomainEvent):
     memo: str = ""
 
 
-async def on_deposited(conn: asyncpg.Connection, env: Envelope, e: Deposited) -> None:
-    await conn.execute(
-        """INSERT INTO accounts VALUES ($1, $2, 1) ON CONFLICT (account)
-           DO UPDATE SET total = accounts.total + EXCLUDED.total, deposits = accounts.deposits + 1""",
-        env.stream_id, e.amount)
+accounts = Table("accounts", key="account")
 
 
-async def apply_deposits(conn: asyncpg.Connection, envs: Sequence[Envelope], events: Sequence[DomainEvent]) -> None:
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for env, e in zip(envs, events):
-        row = totals[env.stream_id]
-        row[0] += e.amount  # type: ignore[attr-defined]
-        row[1] += 1
-    await conn.execute(
-        """INSERT INTO accounts SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[])
-           ON CONFLICT (account) DO UPDATE SET total = accounts.total + EXCLUDED.total,
-                                               deposits = accounts.deposits + EXCLUDED.deposits""",
-        list(totals), [t[0] for t in totals.values()], [t[1] for t in totals.values()])
-
-
-def fold_deposits(accounts: dict[str, list], rows: Sequence[EventRow], events: Sequence[DomainEvent]) -> dict:
-    for row, e in zip(rows, events):
-        account = accounts.get(row.stream_id)
-        if account is None:
-            accounts[row.stream_id] = [row.stream_id, e.amount, 1]  # type: ignore[attr-defined]
-        else:
-            account[1] += e.amount  # type: ignore[attr-defined]
-            account[2] += 1
-    return accounts
-
-
-async def copy_accounts(conn: asyncpg.Connection, accounts: dict[str, list]) -> None:
-    await conn.copy_records_to_table("accounts", records=accounts.values(), columns=["account", "total", "deposits"])
-
-
-LEDGER_FOLD = Fold(dict, fold_deposits, copy_accounts)
-
-
-class FirstEvents:
-    """A store view that stops after ``limit`` events (for the per-event fallback)."""
-
-    def __init__(self, store: StorePages, limit: int) -> None:
-        self.store, self.limit = store, limit
-
-    async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[Envelope]:
-        page = await self.store.read_all(after_position, limit)
-        return [e for e in page if e.position <= self.limit]
+@accounts.on(Deposited, key=lambda e, meta: meta.stream_id)
+def deposited(row: Row | None, e: Deposited, meta: EventMeta) -> Row:
+    if row is None:
+        return {"account": meta.stream_id, "total": e.amount, "deposits": 1}
+    return {"account": meta.stream_id, "total": row["total"] + e.amount, "deposits": row["deposits"] + 1}
 
 
 async def read_and_decode(pages: StorePages, registry: EventRegistry) -> float:
@@ -135,12 +96,11 @@ async def main() -> None:
             print(f"{EVENTS} events in the store")
             pages = StorePages(pool, "bench")
 
-            folded = FoldedProjection("ledger", {SOURCE: registry}, DDL, {"Deposited": on_deposited},
-                                      fold=LEDGER_FOLD)
+            ledger = ReadModel("ledger", DDL, {SOURCE: registry}, (accounts,))
             baselines, rebuilds = [], []
             for _ in range(REPEAT):  # interleaved: a load spike from elsewhere hits both sides alike
                 baselines.append(await read_and_decode(pages, registry))
-                report = await rebuild(folded, pool, stores={SOURCE: pages}, fold_page_size=PAGE)
+                report = await rebuild(ledger, pool, stores={SOURCE: pages}, fold_page_size=PAGE)
                 await check_ledger(pool)
                 rebuilds.append(report.events_per_second)
             baseline, best = max(baselines), max(rebuilds)
@@ -148,15 +108,29 @@ async def main() -> None:
                   f"(median {statistics.median(baselines):,.0f})")
             print(f"rebuild, fold in memory + COPY + swap (best of {REPEAT}): {best:>9,.0f} events/s "
                   f"(median {statistics.median(rebuilds):,.0f}; {best / baseline:.2f}x baseline; goal 150,000)")
-
-            if BATCH:
-                batch = Projection("ledger", {SOURCE: registry}, DDL, {"Deposited": on_deposited}, apply_deposits)
-                report = await rebuild(batch, pool, stores={SOURCE: pages}, batch_size=PAGE)
-                await check_ledger(pool)
-                print(f"rebuild, apply_batch (fold + 1 upsert per page):  {report.events_per_second:>9,.0f} events/s")
-
-            per_event = Projection("ledger", {SOURCE: registry}, DDL, {"Deposited": on_deposited})
-            report = await rebuild(per_event, pool, stores={SOURCE: FirstEvents(pages, PER_EVENT)}, batch_size=5000)
-            print(f"rebuild, per-event handlers ({PER_EVENT} events):     {report.events_per_second:>9,.0f} events/s")
+            print(f"live path, load + apply + write per page of 5,000:   {await live_path(pool, pages, ledger):>9,.0f} "
+                  f"events/s ({LIVE:,} events)")
         finally:
             await pool.close()
+
+
+async def live_path(pool: asyncpg.Pool, pages: StorePages, ledger: ReadModel) -> float:
+    """The first LIVE events through apply_events, one transaction a page, into a fresh schema."""
+    target = "ledger_live"
+    async with pool.acquire() as conn:
+        await conn.execute(f"DROP SCHEMA IF EXISTS {target} CASCADE")
+        await schema.install(conn, target, DDL)
+        shapes = await shapes_of(conn, target, ledger.tables)
+    decoder = RowDecoder(ledger.sources[SOURCE], ledger.handled)
+    started = time.perf_counter()
+    count = 0
+    async for page in row_pages(pages, 0, 5000, until=LIVE):
+        items, _poison = decoder.decode(page)
+        async with pool.acquire() as conn:
+            async with conn.transaction():
+                await apply_events(conn, ledger, target, shapes, items)
+        count += len(page)
+    rate = count / (time.perf_counter() - started)
+    total = await pool.fetchval(f"SELECT sum(deposits) FROM {target}.accounts")
+    assert total == count == min(LIVE, EVENTS), (total, count)
+    return rate

@@ -76,15 +76,15 @@ async def cmd_rebuild(args: argparse.Namespace) -> int:
     from shared.projections.store_pages import StorePages
 
     spec = services.spec(args.service)
-    if args.projection not in spec.projections:
-        raise SystemExit(f"unknown projection {args.projection!r} of {args.service} "
-                         f"(known: {', '.join(sorted(spec.projections))})")
+    model = services.read_model(args.service, args.projection)
     dsn = _dsn(args)
     settings = services.load(spec.settings)(service_name=args.service, postgres_dsn=dsn)
-    projection = services.load(spec.projections[args.projection])(settings)
+    bootstrap = args.bootstrap or os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     pool = await create_pool(dsn, min_size=1, max_size=3)
     try:
-        report = await rebuild(projection, pool, stores={settings.events_topic: StorePages(pool, args.service)})
+        # The service's own history from its store; other services' topics (local views) from Kafka.
+        report = await rebuild(model, pool, stores={settings.events_topic: StorePages(pool, args.service)},
+                               bootstrap=bootstrap)
     finally:
         await pool.close()
     print(json.dumps({"projection": report.projection, "events": report.events, "applied": report.applied,
@@ -135,7 +135,9 @@ def parser() -> argparse.ArgumentParser:
     rebuild = commands.add_parser("rebuild", help="rebuild a read model from the store and swap it in")
     rebuild.add_argument("--service", required=True, help=f"one of: {known}")
     rebuild.add_argument("--dsn", help="the service's database (default: $POSTGRES_DSN)")
-    rebuild.add_argument("--projection", required=True, help="e.g. member_directory")
+    rebuild.add_argument("--projection", required=True, help="the read model, e.g. member_directory")
+    rebuild.add_argument("--bootstrap", help="Kafka, for read models of other services' topics "
+                                             "(default: $KAFKA_BOOTSTRAP_SERVERS)")
     rebuild.set_defaults(run=cmd_rebuild)
 
     as_of = commands.add_parser("as-of", help="one stream's state as of a past instant, as JSON")

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+from asyncpg.exceptions._base import DataError as ClientDataError
 
 
 class NoResetConnection(asyncpg.Connection):
@@ -43,3 +44,17 @@ async def create_pool(dsn: str, min_size: int = 1, max_size: int = 10, **kwargs:
                                      connection_class=NoResetConnection, **kwargs)
     assert pool is not None
     return pool
+
+
+# The server is down, starting, shutting down or out of connections (SQLSTATE classes 08, 53,
+# 57P0x): the same request may succeed later.
+_UNAVAILABLE_STATES = ("08", "53", "57P01", "57P02", "57P03")
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` says the database cannot be reached now, not that the request is wrong."""
+    if isinstance(exc, (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError)):
+        # asyncpg's own DataError (a value it cannot encode) is an InterfaceError too: a bad request.
+        return not isinstance(exc, ClientDataError)
+    state = getattr(exc, "sqlstate", None) or ""
+    return isinstance(exc, asyncpg.PostgresError) and state.startswith(_UNAVAILABLE_STATES)

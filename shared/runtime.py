@@ -12,8 +12,8 @@ as a child process, so a busy API and a busy projection do not share one interpr
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import asyncpg
@@ -23,10 +23,10 @@ from shared import kafka
 from shared.db import create_pool
 from shared.eventstore.postgres import PostgresEventStore
 from shared.grpc.server import GrpcServer, ServicerRegistration, create_server
-from shared.projections import PositionWaiter, Projection, ProjectionRunner
+from shared.projections import PositionWaiter, ProjectionRunner, ReadModel
 from shared.projections import schema as projection_schema
 from shared.relay.relay import Relay
-from shared.settings import ServiceSettings
+from shared.settings import ServiceSettings, events_topic
 from shared.worker_process import WorkerProcess
 
 log = structlog.get_logger("shared.runtime")
@@ -46,12 +46,14 @@ class Infrastructure:
     pool: asyncpg.Pool
     store: PostgresEventStore
     waiters: dict[str, PositionWaiter] = field(default_factory=dict)  # API side
+    sources: dict[str, Sequence[str]] = field(default_factory=dict)  # read model -> its topics
     projections: ProjectionRunner | None = None  # worker side
 
 
 @dataclass(frozen=True)
 class ServiceParts:
-    projections: Sequence[Projection]
+    service: str  # the name its events are published under (lab27.<service>.events)
+    projections: Sequence[ReadModel]
     # Given the infrastructure: the servicers to register and their full service names.
     api: Callable[[Infrastructure], tuple[Sequence[ServicerRegistration], Sequence[str]]]
     # Consumers of other services' events (process managers); empty for a pure publisher.
@@ -62,7 +64,10 @@ class ServiceParts:
 class ServiceRuntime:
     def __init__(self, settings: ServiceSettings, parts: ServiceParts) -> None:
         self.settings = settings
-        self.parts = parts
+        # Run under another name (tests beside each other on one broker), a service publishes
+        # lab27.<that name>.events: its read models of its own events read that topic.
+        own = {events_topic(parts.service): settings.events_topic}
+        self.parts = replace(parts, projections=[m.with_topics(own) for m in parts.projections])
         self.infra: Infrastructure | None = None
         self.relay: Relay | None = None
         self.server: GrpcServer | None = None
@@ -86,7 +91,8 @@ class ServiceRuntime:
         store = PostgresEventStore(pool, producer=s.service_name, batch_window=s.append_batch_window)
         await self._migrate(pool, store)
         self._stops.append(("event store", store.close))
-        self.infra = infra = Infrastructure(s, pool, store)
+        self.infra = infra = Infrastructure(s, pool, store,
+                                            sources={p.name: p.topics for p in self.parts.projections})
         await kafka.ensure_topics(s.kafka_bootstrap_servers, [s.events_topic, s.dlq_topic])
         if self.runs_worker:
             await self._start_worker(infra)
@@ -107,7 +113,7 @@ class ServiceRuntime:
                 await conn.execute(ddl)
             # Both roles need the read-model schemas: the worker writes them, the API reads them.
             for projection in self.parts.projections:
-                await projection_schema.install(conn, projection.name, projection.ddl)
+                await projection_schema.install(conn, projection.name, projection.ddl_text())
 
     async def _start_worker(self, infra: Infrastructure) -> None:
         s = self.settings
@@ -156,13 +162,17 @@ class ServiceRuntime:
         log.info("service.stopped", service=self.settings.service_name, role=self.settings.role)
 
 
-def waiter_for(infra: Infrastructure, projection: str) -> Callable[[int], Any]:
-    """Read-your-writes: wait until ``projection`` has applied this service's position."""
-    waiter = infra.waiters[projection]
-    topic = infra.settings.events_topic
+def token_waiter(infra: Infrastructure) -> Callable[[str, Mapping[str, int]], Awaitable[None]]:
+    """Read-your-writes: wait until a read model has applied a token's positions in the topics
+    it consumes, within one bounded wait (CONSISTENCY_WAIT_MS) for all of them."""
     timeout = infra.settings.consistency_wait_ms / 1000
 
-    async def wait_for(position: int) -> None:
-        await waiter.wait_for(topic, position, timeout)
+    async def wait_for(read_model: str, positions: Mapping[str, int]) -> None:
+        waiter = infra.waiters[read_model]
+        deadline = asyncio.get_running_loop().time() + timeout
+        for topic, position in positions.items():
+            if topic in infra.sources[read_model]:
+                remaining = max(0.0, deadline - asyncio.get_running_loop().time())
+                await waiter.wait_for(topic, position, remaining)
 
     return wait_for

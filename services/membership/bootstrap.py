@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from lab27.membership.v1 import membership_pb2, membership_pb2_grpc
-from shared.contracts.membership import membership_registry
-from shared.projections import Projection
-from shared.runtime import Infrastructure, ServiceParts, ServiceRuntime, waiter_for
+from shared.grpc.api import Api
+from shared.runtime import Infrastructure, ServiceParts, ServiceRuntime, token_waiter
 from shared.settings import ServiceSettings
 from services.membership.api.servicer import MembershipServicer
 from services.membership.application.commands import MembershipCommands
-from services.membership.projections import directory
+from services.membership.projections.directory import MEMBER_DIRECTORY
 
 SERVICE_NAME = "membership"
+READ_MODELS = (MEMBER_DIRECTORY,)
 
 
 class MembershipSettings(ServiceSettings):
@@ -18,27 +18,13 @@ class MembershipSettings(ServiceSettings):
     grpc_port: int = 50051
 
 
-def member_directory(settings: ServiceSettings) -> Projection:
-    from shared.projections.rebuild import Fold, FoldedProjection
-
-    return FoldedProjection(
-        name=directory.SCHEMA,
-        sources={settings.events_topic: membership_registry()},
-        ddl=directory.DDL,
-        handlers=directory.HANDLERS,
-        bulk_handlers=directory.BULK_HANDLERS,  # runs of admissions in one INSERT
-        # rebuilds fold in memory and COPY; the live runner uses the handlers
-        fold=Fold(directory.fold_start, directory.fold_step, directory.fold_flush),
-    )
-
-
 def api(infra: Infrastructure):
-    servicer = MembershipServicer(MembershipCommands(infra.store), infra.pool,
-                                  waiter_for(infra, directory.SCHEMA))
+    kit = Api(infra.settings.events_topic, token_waiter(infra))
+    servicer = MembershipServicer(kit, MembershipCommands(infra.store), infra.pool)
     full_name = membership_pb2.DESCRIPTOR.services_by_name["MembershipService"].full_name
     return [(membership_pb2_grpc.add_MembershipServiceServicer_to_server, servicer)], [full_name]
 
 
 def create_runtime(settings: MembershipSettings | None = None) -> ServiceRuntime:
     settings = settings or MembershipSettings()
-    return ServiceRuntime(settings, ServiceParts(projections=[member_directory(settings)], api=api))
+    return ServiceRuntime(settings, ServiceParts(SERVICE_NAME, projections=READ_MODELS, api=api))

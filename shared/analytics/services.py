@@ -6,7 +6,7 @@ Everything is named as ``"module:attribute"`` and imported only when a command n
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -15,14 +15,14 @@ class ServiceSpec:
     registry: str  # () -> EventRegistry of the service's public events
     decider: str  # the stream decider: as-of folds with its initial + evolve
     settings: str  # the service's Settings class (its events topic)
-    projections: dict[str, str] = field(default_factory=dict)  # read model -> (settings) -> Projection
+    read_models: str  # the service's ReadModel declarations (a sequence)
 
 
 SERVICES: dict[str, ServiceSpec] = {
     "membership": ServiceSpec("shared.contracts.membership:membership_registry",
                               "services.membership.application.commands:MEMBER_DECIDER",
                               "services.membership.bootstrap:MembershipSettings",
-                              {"member_directory": "services.membership.bootstrap:member_directory"}),
+                              "services.membership.bootstrap:READ_MODELS"),
 }
 
 
@@ -36,3 +36,11 @@ def spec(service: str) -> ServiceSpec:
         return SERVICES[service]
     except KeyError:
         raise SystemExit(f"unknown service {service!r} (known: {', '.join(sorted(SERVICES))})") from None
+
+
+def read_model(service: str, name: str) -> Any:
+    """The ReadModel ``name`` of ``service``; SystemExit naming the known ones otherwise."""
+    models = {m.name: m for m in load(spec(service).read_models)}
+    if name not in models:
+        raise SystemExit(f"unknown read model {name!r} of {service} (known: {', '.join(sorted(models))})")
+    return models[name]

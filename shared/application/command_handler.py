@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Generic, TypeVar
 
 from shared.application.decider import Decider
+from shared.application.requests import RequestMeta
 from shared.domain.errors import ConcurrencyConflict, DomainError
 from shared.eventstore.base import NO_STREAM, AppendResult, EventStore, WrongExpectedVersion
 from shared.events.base import DomainEvent
@@ -89,6 +90,13 @@ class CommandHandler(Generic[S, C]):
                 continue  # someone else wrote first: decide again on fresh state
             return _outcome(result, () if result.duplicate else decided, result.duplicate)
         raise ConcurrencyConflict(f"stream {stream_id} kept changing; retry the request")
+
+    async def run(self, stream_id: str, command: C, meta: RequestMeta, *, assume_new: bool = False,
+                  causation_id: str | None = None) -> CommandOutcome:
+        """``handle`` with what the request brought (request id, expected version, correlation)."""
+        return await self.handle(stream_id, command, request_id=meta.request_id, expected_version=meta.expected,
+                                 correlation_id=meta.correlation_id, causation_id=causation_id,
+                                 assume_new=assume_new)
 
     async def _known(self, request_id: str | None) -> CommandOutcome | None:
         if request_id is None:

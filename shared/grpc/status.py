@@ -14,6 +14,7 @@ from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 
 from shared.domain import errors
+from shared.domain.fields import violations
 from shared.eventstore.base import WrongExpectedVersion
 
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
@@ -61,11 +62,8 @@ def _field_violations(exc: BaseException) -> list[error_details_pb2.BadRequest.F
         ]
     assert isinstance(exc, pydantic.ValidationError)
     return [
-        error_details_pb2.BadRequest.FieldViolation(
-            field=".".join(str(part) for part in error["loc"]) or "request",
-            description=error["msg"],
-        )
-        for error in exc.errors(include_url=False, include_input=False)
+        error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
+        for v in violations(exc)
     ]
 
 

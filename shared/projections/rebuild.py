@@ -1,24 +1,23 @@
-"""Rebuild a read model beside the live one, catch up, then swap schemas in one transaction.
+"""Rebuild a read model beside the live one: fold in memory, COPY, catch up, swap schemas.
 
-The fast path reads the owning service's event store in pages (tansu cannot seek by time,
-and a store page needs no broker round trip); other sources are read from their topic from
-offset 0. Two ways to build:
+From the read model's one declaration (shared.projections.readmodel), as the live path:
 
-- **fold** (a :class:`FoldedProjection` with a :class:`Fold`): every page is decoded into
-  lightweight :class:`EventRow` tuples plus the registry's event models (parsed by
-  pydantic-core straight from the JSON text) and folded into an in-memory state; once the
-  sources are read, ``flush`` writes the state into the fresh, empty schema (COPY) in one
-  transaction with the checkpoints. The fastest path (no per-page upserts).
-- **pages**: each page is applied in one transaction, through the projection's
-  ``apply_batch`` (set-based writes) when it has one, else its per-event handlers.
+1. **fold**: every event of every source, in position order, applied in memory by the
+   declared functions (the owning service's store is read in pages, each event's model
+   parsed by pydantic-core straight from the JSON text; other sources are read from their
+   topic from offset 0, since tansu cannot seek by time);
+2. **COPY** the folded rows into ``<name>__rebuild``, a fresh schema, with the checkpoints,
+   in one transaction;
+3. **catch up** with what was appended meanwhile, the live way (load the touched rows,
+   apply, write back), page by page;
+4. **swap**: one transaction locks the live schema's checkpoint table (so a live runner in
+   *any* process has no batch in flight and starts none), applies the last events still
+   missing, renames the schemas and drops the old one.
 
-Then the events appended meanwhile are applied through the page path, and the swap
-transaction locks the live schema's checkpoint table (so a live runner in *any* process has
-no batch in flight and starts none), applies the last events still missing, renames the
-schemas and drops the old one. The fresh checkpoints are then >= the live ones and travel
-with the schema, so a live runner skips what the rebuild applied and applies the rest once
-(and a runner that had read past them sees a gap and rewinds). Poison events are skipped
-and counted, as the live runner dead-lettered them already.
+The fresh checkpoints are then >= the live ones and travel with the schema, so a live
+runner skips what the rebuild applied and applies the rest once (and a runner that had
+read past them sees a gap and rewinds). Poison events are skipped and counted, as the live
+runner dead-lettered them already.
 """
 from __future__ import annotations
 
@@ -26,23 +25,24 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 import asyncpg
 from aiokafka import TopicPartition
 from pydantic import ValidationError
 
-from shared.events.base import DomainEvent
 from shared.events.codec import decode_value
 from shared.events.envelope import Envelope
 from shared.events.registry import EventDecodeError, EventRegistry, UnknownEventType
 from shared.eventstore.base import pages
 from shared.kafka import consumer, fetches_until_empty
 from shared.projections import schema
-from shared.projections.projection import Projection
+from shared.projections.applier import apply_events
+from shared.projections.readmodel import ApplyFailed, EventMeta, ReadModel, Rows
 from shared.projections.store_pages import StorePages, row_pages, scan_json
+from shared.projections.tables import TableShape, copy_rows, shapes_of
 
 log = logging.getLogger(__name__)
 
@@ -53,40 +53,11 @@ class EventPages(Protocol):
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[Envelope]: ...
 
 
-class EventRow(NamedTuple):
-    """What a fold sees of an event besides its decoded model (no envelope is built)."""
-
-    position: int
-    stream_id: str
-    version: int
-    type: str
-    schema_version: int
-
-
-@dataclass(frozen=True)
-class Fold:
-    """An in-memory rebuild: ``state = start()``, ``state = step(state, rows, events)`` per
-    page (``events[i]`` belongs to ``rows[i]``; only types the projection has handlers for),
-    then ``flush(conn, state)`` once into the fresh schema (``search_path`` set; tables empty).
-    The result must equal what the per-event handlers build: they apply the catch-up."""
-
-    start: Callable[[], Any]
-    step: Callable[[Any, Sequence[EventRow], Sequence[DomainEvent]], Any]
-    flush: Callable[[asyncpg.Connection, Any], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class FoldedProjection(Projection):
-    """A Projection that can also be rebuilt by folding in memory (the live runner ignores it)."""
-
-    fold: Fold | None = None
-
-
 @dataclass
 class RebuildReport:
     projection: str
     events: int = 0  # events read
-    applied: int = 0  # events handed to handlers / the fold
+    applied: int = 0  # events the read model's functions applied
     skipped_poison: int = 0
     seconds: float = 0.0
     checkpoints: dict[str, int] = field(default_factory=dict)
@@ -102,13 +73,15 @@ def rebuild_schema(name: str) -> str:
 
 # --- decoding ---------------------------------------------------------------------------------
 
-class RowDecoder:
-    """Rows ``(position, stream_id, version, type, schema_version, data)`` -> EventRows + events.
 
-    ``data`` is JSON text (store rows: validated by ``model_validate_json`` in pydantic-core,
-    no dict in between) or an already parsed dict (topic envelopes). Old schema versions go
-    through the registry's upcasters. Types outside ``wanted`` are dropped; types the registry
-    does not know, and payloads that do not fit, are counted as poison.
+class RowDecoder:
+    """Rows ``(position, stream_id, version, type, schema_version, data, occurred_at, event_id)``
+    -> (event, EventMeta) pairs.
+
+    ``data`` is JSON text (store rows: validated by pydantic-core's ``validate_json``, no dict
+    in between) or an already parsed dict (topic envelopes). Old schema versions go through
+    the registry's upcasters. Types outside ``wanted`` are dropped; types the registry does
+    not know, and payloads that do not fit, are counted as poison.
     """
 
     def __init__(self, registry: EventRegistry, wanted: Collection[str]) -> None:
@@ -120,13 +93,12 @@ class RowDecoder:
             for t in registry.types if t in wanted
         }
 
-    def decode(self, rows: Sequence[Sequence[Any]]) -> tuple[list[EventRow], list[DomainEvent], int]:
+    def decode(self, rows: Sequence[Sequence[Any]]) -> tuple[list[tuple[Any, EventMeta]], int]:
         fast, registry = self._fast, self.registry
-        kept: list[EventRow] = []
-        events: list[DomainEvent] = []
-        keep, add, new = kept.append, events.append, tuple.__new__
+        decoded: list[tuple[Any, EventMeta]] = []
+        keep = decoded.append
         poison = 0
-        for position, stream_id, version, type_, schema_version, data in rows:
+        for position, stream_id, version, type_, schema_version, data, occurred_at, event_id in rows:
             spec = fast.get(type_)
             if spec is None:
                 if type_ not in registry:
@@ -141,21 +113,20 @@ class RowDecoder:
             except (ValidationError, EventDecodeError, UnknownEventType, ValueError):
                 poison += 1
                 continue
-            keep(new(EventRow, (position, stream_id, version, type_, schema_version)))
-            add(event)
-        return kept, events, poison
+            keep((event, EventMeta(stream_id, version, position, occurred_at, event_id, type_)))
+        return decoded, poison
 
 
 def _as_row(envelope: Envelope) -> tuple[Any, ...]:
     return (envelope.position, envelope.stream_id, envelope.version, envelope.type,
-            envelope.schema_version, envelope.data)
+            envelope.schema_version, envelope.data, envelope.occurred_at, envelope.event_id)
 
 
 # --- rebuild ----------------------------------------------------------------------------------
 
 
 async def rebuild(
-    projection: Projection,
+    model: ReadModel,
     pool: asyncpg.Pool,
     *,
     stores: Mapping[str, EventPages] | None = None,
@@ -171,47 +142,38 @@ async def rebuild(
     process), the final catch-up and the swap also happen while it is paused.
     """
     stores = stores or {}
-    target = rebuild_schema(projection.name)
-    report = RebuildReport(projection.name)
+    target = rebuild_schema(model.name)
+    report = RebuildReport(model.name)
     started = time.perf_counter()
     async with pool.acquire() as conn:
         await conn.execute(f"DROP SCHEMA IF EXISTS {schema.quoted(target)} CASCADE")
-        await schema.install(conn, target, projection.ddl)
-    builder = _Builder(projection, pool, target, report)
-    fold: Fold | None = getattr(projection, "fold", None)
-    if fold is not None:
-        state = fold.start()
-        for source in projection.topics:
-            state = await builder.fold(source, fold, state, _row_source(source, stores, bootstrap, fold_page_size,
-                                                                     builder))
-        async with pool.acquire() as conn:
-            async with conn.transaction():
-                await schema.set_local_search_path(conn, target)
-                await fold.flush(conn, state)
-                await schema.save_checkpoints(conn, target, builder.checkpoints)
-        del state
-    else:
-        for source in projection.topics:
-            await builder.consume(source, _pages(source, stores, bootstrap, batch_size, builder))
+        await schema.install(conn, target, model.ddl_text())
+        shapes = await shapes_of(conn, target, model.tables)
+    builder = _Builder(model, pool, target, shapes, report)
+    rows = Rows(model)
+    for source in model.topics:
+        await builder.fold(source, rows, _row_source(source, stores, bootstrap, fold_page_size, builder))
+    await builder.flush(rows)
+    del rows
     await _catch_up(builder, stores, batch_size)  # what was appended meanwhile, outside the pause
-    pause = runner.paused(projection.name) if runner is not None else contextlib.nullcontext()
+    pause = runner.paused(model.name) if runner is not None else contextlib.nullcontext()
     async with pause:
-        await _swap(pool, projection, target, builder, stores, batch_size)
+        await _swap(pool, model, target, builder, stores, batch_size)
         if runner is not None:
-            waiter = runner.waiters.get(projection.name)
+            waiter = runner.waiters.get(model.name)
             for source, position in builder.checkpoints.items():
                 if waiter is not None:
                     waiter.advance(source, position)
     report.seconds = time.perf_counter() - started
     report.checkpoints = dict(builder.checkpoints)
-    log.info("rebuilt %s: %d events in %.2fs (%.0f/s), %d poison skipped", projection.name, report.events,
+    log.info("rebuilt %s: %d events in %.2fs (%.0f/s), %d poison skipped", model.name, report.events,
              report.seconds, report.events_per_second, report.skipped_poison)
     return report
 
 
-async def _swap(pool: asyncpg.Pool, projection: Projection, target: str, builder: _Builder,
+async def _swap(pool: asyncpg.Pool, model: ReadModel, target: str, builder: _Builder,
                 stores: Mapping[str, EventPages], batch_size: int) -> None:
-    live = projection.name
+    live = model.name
     old = schema.quoted(f"{live}__old")
     async with pool.acquire() as conn:
         async with conn.transaction():
@@ -231,87 +193,91 @@ async def _catch_up(builder: _Builder, stores: Mapping[str, EventPages], batch_s
                     conn: asyncpg.Connection | None = None) -> None:
     """Apply what each source store holds past the builder's checkpoint."""
     for source, store in stores.items():
-        if source in builder.projection.sources:
+        if source in builder.model.sources:
             await builder.consume(source, pages(store.read_all, builder.checkpoints.get(source, 0), batch_size),
                                   conn)
 
 
 class _Builder:
-    def __init__(self, projection: Projection, pool: asyncpg.Pool, target: str, report: RebuildReport) -> None:
-        self.projection = projection
+    def __init__(self, model: ReadModel, pool: asyncpg.Pool, target: str, shapes: dict[str, TableShape],
+                 report: RebuildReport) -> None:
+        self.model = model
         self.pool = pool
         self.target = target
+        self.shapes = shapes
         self.report = report
         self.checkpoints: dict[str, int] = {}
 
-    async def fold(self, source: str, fold: Fold, state: Any, pages: AsyncIterator[Sequence[Any]]) -> Any:
-        decoder = RowDecoder(self.projection.sources[source], self.projection.handlers)
+    async def fold(self, source: str, rows: Rows, pages: AsyncIterator[Sequence[Any]]) -> None:
+        decoder = RowDecoder(self.model.sources[source], self.model.handled)
         report = self.report
+        apply = rows.apply
         async for page in pages:
             if not page:  # pages come in increasing positions, all past the checkpoint
                 continue
-            rows, events, poison = decoder.decode(page)
-            state = fold.step(state, rows, events)
+            decoded, poison = decoder.decode(page)
+            for event, meta in decoded:
+                try:
+                    apply(event, meta)
+                except ApplyFailed:
+                    poison += 1
+                    continue
+                report.applied += 1
             self.checkpoints[source] = page[-1][0]
             report.events += len(page)
-            report.applied += len(rows)
             report.skipped_poison += poison
-        return state
+
+    async def flush(self, rows: Rows) -> None:
+        """The folded rows into the fresh tables, with the checkpoints, in one transaction."""
+        async with self.pool.acquire() as conn:
+            async with conn.transaction():
+                for table in self.model.tables:
+                    kept = (row for row in rows.rows[table.name].values() if row is not None)
+                    await copy_rows(conn, self.target, self.shapes[table.name], kept)
+                await schema.save_checkpoints(conn, self.target, self.checkpoints)
 
     async def consume(self, source: str, pages: AsyncIterator[list[Envelope]],
                       conn: asyncpg.Connection | None = None) -> None:
         """Apply page k while page k+1 is being read."""
-        registry = self.projection.sources[source]
         iterator = pages.__aiter__()
         ahead = asyncio.ensure_future(_next(iterator))
         while (page := await ahead) is not None:
             ahead = asyncio.ensure_future(_next(iterator))
-            await self._apply(source, registry, page, conn)
+            await self._apply(source, page, conn)
 
-    async def _apply(self, source: str, registry: EventRegistry, page: Sequence[Envelope],
-                     conn: asyncpg.Connection | None) -> None:
+    async def _apply(self, source: str, page: Sequence[Envelope], conn: asyncpg.Connection | None) -> None:
         current = self.checkpoints.get(source, 0)
-        envelopes: list[Envelope] = []
-        events: list[Any] = []
-        handlers = self.projection.handlers
-        last = current
-        for envelope in page:
-            if envelope.position <= last:
-                continue  # a topic may hold duplicates
-            last = envelope.position
-            if envelope.type not in handlers:
-                if envelope.type not in registry:
-                    self.report.skipped_poison += 1
-                continue
-            try:
-                events.append(registry.decode(envelope.type, envelope.schema_version, envelope.data))
-            except (EventDecodeError, UnknownEventType):
-                self.report.skipped_poison += 1
-                continue
-            envelopes.append(envelope)
-        if last == current:
+        fresh = [e for e in page if e.position > current]  # a topic may hold duplicates
+        if not fresh:
             return
+        decoded, poison = RowDecoder(self.model.sources[source], self.model.handled).decode(
+            [_as_row(e) for e in _increasing(fresh)])
+        last = fresh[-1].position
         if conn is None:
             async with self.pool.acquire() as own:
                 async with own.transaction():
-                    await self._write(own, source, envelopes, events, last)
+                    failed = await self._write(own, source, decoded, last)
         else:
             async with conn.transaction():  # a savepoint inside the swap transaction
-                await self._write(conn, source, envelopes, events, last)
+                failed = await self._write(conn, source, decoded, last)
         self.checkpoints[source] = last
-        self.report.events += len(page)
-        self.report.applied += len(envelopes)
+        self.report.events += len(fresh)
+        self.report.applied += len(decoded) - failed
+        self.report.skipped_poison += poison + failed
 
-    async def _write(self, conn: asyncpg.Connection, source: str, envelopes: Sequence[Envelope],
-                     events: Sequence[Any], last: int) -> None:
-        await schema.set_local_search_path(conn, self.target)
-        if self.projection.apply_batch is not None:
-            await self.projection.apply_batch(conn, envelopes, events)
-        else:
-            handlers = self.projection.handlers
-            for envelope, event in zip(envelopes, events):
-                await handlers[envelope.type](conn, envelope, event)
+    async def _write(self, conn: asyncpg.Connection, source: str, decoded: list[tuple[Any, EventMeta]],
+                     last: int) -> int:
+        failed = await apply_events(conn, self.model, self.target, self.shapes, decoded)
         await schema.save_checkpoints(conn, self.target, {source: last})
+        return len(failed)
+
+
+def _increasing(envelopes: Sequence[Envelope]) -> list[Envelope]:
+    out: list[Envelope] = []
+    for envelope in envelopes:
+        if not out or envelope.position > out[-1].position:
+            out.append(envelope)
+    return out
 
 
 async def _next(iterator: AsyncIterator[list[Envelope]]) -> list[Envelope] | None:
@@ -319,15 +285,6 @@ async def _next(iterator: AsyncIterator[list[Envelope]]) -> list[Envelope] | Non
         return await iterator.__anext__()
     except StopAsyncIteration:
         return None
-
-
-def _pages(source: str, stores: Mapping[str, EventPages], bootstrap: str | None, batch_size: int,
-           builder: _Builder) -> AsyncIterator[list[Envelope]]:
-    if source in stores:
-        return pages(stores[source].read_all, builder.checkpoints.get(source, 0), batch_size)
-    if bootstrap is None:
-        raise ValueError(f"no store for {source} and no bootstrap to read its topic")
-    return _topic_pages(bootstrap, source, batch_size, builder)
 
 
 def _row_source(source: str, stores: Mapping[str, EventPages], bootstrap: str | None, page_size: int,

@@ -26,7 +26,7 @@ from shared.projections.applier import Applier
 from shared.projections.dead_letters import DeadLetters
 from shared.projections.faust_driver import ProjectionApp
 from shared.projections.messages import Incoming
-from shared.projections.projection import Projection
+from shared.projections.readmodel import ReadModel
 from shared.projections.waiter import PositionWaiter
 from shared.settings import KafkaClientProfile
 
@@ -37,7 +37,7 @@ class ProjectionRunner:
     def __init__(
         self,
         service: str,
-        projections: Sequence[Projection],
+        projections: Sequence[ReadModel],
         *,
         bootstrap: str,
         dsn: str | None = None,
@@ -83,7 +83,7 @@ class ProjectionRunner:
             self.pool = await create_pool(self.dsn, min_size=1, max_size=4)
         async with self.pool.acquire() as conn:
             for projection in self.projections.values():
-                await schema.install(conn, projection.name, projection.ddl)
+                await schema.install(conn, projection.name, projection.ddl_text())
         await self.dead_letters.start()
         await ensure_topics(self.bootstrap, sorted({t for p in self.projections.values() for t in p.topics}))
         for projection in self.projections.values():

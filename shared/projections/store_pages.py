@@ -5,10 +5,10 @@ Two shapes:
 - ``read_all`` gives the same Envelopes as PostgresEventStore.read_all, ``data`` parsed by
   json's C scanner directly (``json.loads`` first runs two whitespace regexes in Python,
   which cost more than the parse itself; jsonb::text never has surrounding whitespace).
-  The per-event handler / ``apply_batch`` paths (and the rebuild's catch-up) use it.
-- ``read_rows`` gives only what a folding rebuild needs, ``REBUILD_COLUMNS``: no uuid,
-  timestamps or correlation ids to decode, ``data`` left as JSON text so the event model
-  parses it in pydantic-core (``model_validate_json``) without a Python dict in between.
+  The rebuild's catch-up uses it.
+- ``read_rows`` gives only what a folding rebuild needs, ``REBUILD_COLUMNS``: no stream
+  type, recording time or correlation ids to decode, ``data`` left as JSON text so the event
+  model parses it in pydantic-core (``model_validate_json``) without a Python dict in between.
   ``row_pages`` pages through them, fetching page k+1 while page k is being folded.
 """
 from __future__ import annotations
@@ -29,8 +29,9 @@ from shared.eventstore.decode import ENVELOPE_COLUMNS, envelopes_from_rows
 scan_json = json.scanner.make_scanner(json.JSONDecoder())
 _SELECT = f"SELECT {ENVELOPE_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2"
 
-# Row layout of read_rows: (position, stream_id, version, type, schema_version, data as JSON text)
-REBUILD_COLUMNS = "position, stream_id, version, type, schema_version, data::text"
+# Row layout of read_rows, what shared.projections.rebuild.RowDecoder reads:
+# (position, stream_id, version, type, schema_version, data as JSON text, occurred_at, event_id)
+REBUILD_COLUMNS = "position, stream_id, version, type, schema_version, data::text, occurred_at, event_id"
 _SELECT_ROWS = f"SELECT {REBUILD_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2"
 _SELECT_ROWS_UNTIL = (f"SELECT {REBUILD_COLUMNS} FROM events WHERE position > $1 AND position <= $3 "
                       "ORDER BY position LIMIT $2")

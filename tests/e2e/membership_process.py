@@ -206,7 +206,7 @@ async def list_all(stub, token: str = "", page_size: int = 500, **filters) -> li
 
 def siren(seed: int) -> str:
     """A Luhn-valid SIREN built from ``seed`` (8 digits + check digit)."""
-    from services.membership.domain.validation import luhn_valid
+    from services.membership.domain.fields import luhn_valid
 
     body = f"{seed % 10**8:08d}"
     return next(body + str(d) for d in range(10) if luhn_valid(body + str(d)))

@@ -259,7 +259,7 @@ async def test_error_codes_of_member_commands_and_queries(membership: Membership
     assert await code_of(stub.CountMembers(pb.CountMembersRequest(status=42), timeout=10)) \
         == grpc.StatusCode.INVALID_ARGUMENT
     # A token far ahead of anything written: bounded wait, then UNAVAILABLE (retryable).
-    assert await code_of(stub.GetMember(pb.GetMemberRequest(member_id=member_id, consistency_token="p999999999"),
+    assert await code_of(stub.GetMember(pb.GetMemberRequest(member_id=member_id, consistency_token="lab27.membership.events:999999999"),
                                         timeout=10)) == grpc.StatusCode.UNAVAILABLE
 
 

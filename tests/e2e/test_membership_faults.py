@@ -10,6 +10,7 @@ import grpc
 import pytest
 
 from lab27.membership.v1 import membership_pb2 as pb
+from shared.application.consistency import decode_token
 from tests.e2e.membership_process import MembershipService, admit_request, list_all, rid
 
 pytestmark = pytest.mark.e2e
@@ -98,7 +99,7 @@ async def test_kill_9_under_load_loses_no_acknowledged_write(membership: Members
             assert reply.result.duplicate and reply.member_id == acked[i].member_id
             assert reply.result.consistency_token == acked[i].result.consistency_token
     assert sum(r.result.duplicate for r in retried) == len(acked) + unacked_present
-    last = max(retried, key=lambda r: int(r.result.consistency_token[1:]))
+    last = max(retried, key=lambda r: decode_token(r.result.consistency_token)["lab27.membership.events"])
     members = await assert_no_doubles(membership, last.result.consistency_token)
     assert {requests[i].name for i in range(total)} <= {m.name for m in members}
     assert len(members) == total + 1

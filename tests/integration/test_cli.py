@@ -109,7 +109,7 @@ async def test_as_of_folds_the_stream_up_to_the_instant(fresh_dsn: str, store: P
     commands = MembershipCommands(store)
     member_id, _ = await commands.execute(AdmitMember(scheme="association", kind="commune", name="Ville de Lyon",
                                                       admitted_on=date(2019, 4, 1)))
-    await commands.execute(SuspendMember(member_id, reason="dues unpaid", on=date(2020, 1, 1)))
+    await commands.execute(SuspendMember(member_id=member_id, reason="dues unpaid", on=date(2020, 1, 1)))
     admitted, suspended = await events(fresh_dsn)
     base = ["as-of", "--service", "membership", "--dsn", fresh_dsn, "--stream", str(member_id)]
 

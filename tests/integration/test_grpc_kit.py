@@ -145,7 +145,7 @@ async def test_invalid_argument_names_every_field(channel) -> None:
 async def test_pydantic_validation_error_names_the_field_path(channel) -> None:
     error = await call_failing(channel, "pydantic")
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert [v.field for v in field_violations(error)] == ["contacts.0.email"]
+    assert [v.field for v in field_violations(error)] == ["contacts[0].email"]
 
 
 async def test_precondition_failure_carries_a_violation(channel) -> None:

@@ -1,4 +1,4 @@
-"""ProjectionRunner details: its own pool, the log-end watch after a broker restart."""
+"""ProjectionRunner details: jsonb columns, an idle runner, the log-end watch after a broker restart."""
 from __future__ import annotations
 
 import asyncio
@@ -7,8 +7,7 @@ import time
 import asyncpg
 import pytest
 
-from shared.events.envelope import Envelope
-from shared.projections import Projection, ProjectionRunner
+from shared.projections import EventMeta, ProjectionRunner, ReadModel, Row, Table
 from shared.events.registry import EventRegistry
 from shared.relay import Relay, events_topic
 from tests.integration.test_relay_projection import Deposited, deposit_many, ledger, new_service, open_store
@@ -16,19 +15,19 @@ from tests.integration.test_relay_projection import Deposited, deposit_many, led
 pytestmark = pytest.mark.integration
 
 JSON_DDL = "CREATE TABLE IF NOT EXISTS docs (position bigint PRIMARY KEY, body jsonb NOT NULL)"
+docs = Table("docs", key="position")
 
 
-async def on_deposited_json(conn: asyncpg.Connection, env: Envelope, e: Deposited) -> None:
-    # A dict for a jsonb parameter needs shared.db's codecs; a bare asyncpg pool rejects it.
-    await conn.execute("INSERT INTO docs VALUES ($1, $2)", env.position, {"amount": e.amount})
-    assert await conn.fetchval("SELECT body FROM docs WHERE position = $1", env.position) == {"amount": e.amount}
+@docs.on(Deposited, key=lambda e, meta: meta.position)
+def deposited_json(row: Row | None, e: Deposited, meta: EventMeta) -> Row:
+    return {"position": meta.position, "body": {"amount": e.amount, "seen": [meta.stream_id]}}
 
 
-async def test_a_runner_given_a_dsn_gives_handlers_the_json_codecs(fresh_dsn: str, kafka_bootstrap: str) -> None:
+async def test_a_runner_given_a_dsn_writes_jsonb_columns_as_json(fresh_dsn: str, kafka_bootstrap: str) -> None:
     service = new_service()
     store = await open_store(fresh_dsn, service)
-    projection = Projection(name="docs", sources={events_topic(service): EventRegistry([Deposited])},
-                            ddl=JSON_DDL, handlers={"Deposited": on_deposited_json})
+    projection = ReadModel(name="docs", ddl=JSON_DDL, sources={events_topic(service): EventRegistry([Deposited])},
+                           tables=(docs,))
     try:
         async with Relay(fresh_dsn, kafka_bootstrap, service), \
                 ProjectionRunner(service, [projection], bootstrap=kafka_bootstrap, dsn=fresh_dsn) as runner:
@@ -38,6 +37,8 @@ async def test_a_runner_given_a_dsn_gives_handlers_the_json_codecs(fresh_dsn: st
         conn = await asyncpg.connect(fresh_dsn)
         try:
             assert await conn.fetchval("SELECT count(*) FROM docs.docs WHERE body->>'amount' = '3'") == 5
+            # A list inside the document stays one JSON array (not a two-dimensional SQL array).
+            assert await conn.fetchval("SELECT count(*) FROM docs.docs WHERE jsonb_typeof(body->'seen') = 'array'") == 5
         finally:
             await conn.close()
     finally:

@@ -1,10 +1,10 @@
-"""Rebuilding the real member directory: fold in memory + COPY + swap == the per-event handlers.
+"""Rebuilding the real member directory: fold in memory + COPY + swap == the live path.
 
 Membership events go through MembershipCommands into a PostgresEventStore on a fresh database
 (plus one stored MemberAdmitted v1, to go through the upcaster). The live read model is built
-by the real pipeline (relay -> tansu -> ProjectionRunner -> per-event handlers); the rebuild
-folds the store in memory, COPYs, catches up and swaps with the runner paused. The swapped
-read model must hold exactly the live rows, a second rebuild must give the same again, and the
+by the real pipeline (relay -> broker -> ProjectionRunner -> batched apply); the rebuild folds
+the store in memory, COPYs, catches up and swaps with the runner paused. The swapped read
+model must hold exactly the live rows, a second rebuild must give the same again, and the
 live runner must carry on from the swapped checkpoint (new events applied once).
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ import asyncpg
 import pytest
 
 from services.membership.application.commands import MembershipCommands
-from services.membership.bootstrap import MembershipSettings, member_directory
+from services.membership.bootstrap import MembershipSettings
 from services.membership.domain import (
     AdmitMember,
     LeaveMember,
@@ -25,14 +25,14 @@ from services.membership.domain import (
     SuspendMember,
     UpdateMemberProfile,
 )
-from services.membership.projections import directory
+from services.membership.projections.directory import MEMBER_DIRECTORY
 from shared.contracts.membership import Contact, MemberAdmitted, Scheme, identity_key, member_id_for
 from shared.db import create_pool
 from shared.events.envelope import NewEvent
 from shared.eventstore.postgres import PostgresEventStore
-from shared.projections import Projection, ProjectionRunner
+from shared.projections import ProjectionRunner, ReadModel
 from shared.projections.rebuild import rebuild
-from shared.relay import Relay
+from shared.relay import Relay, events_topic
 from tests.integration.test_relay_projection import open_store
 
 pytestmark = pytest.mark.integration
@@ -53,19 +53,19 @@ async def populate(store: PostgresEventStore, members: int = 24) -> list[uuid.UU
         ids.append(member_id)
     for i, member_id in enumerate(ids):
         if i % 2 == 0:
-            await commands.execute(UpdateMemberProfile(member_id, name=f"VILLE DE SAINT ETIENNE {i}",
+            await commands.execute(UpdateMemberProfile(member_id=member_id, name=f"VILLE DE SAINT ETIENNE {i}",
                                                        territory="", kind="commune"))
         if i % 3 == 0:
-            await commands.execute(RenewDues(member_id, year=date(2018, 1 + i % 12, 1).year + 1))
+            await commands.execute(RenewDues(member_id=member_id, year=date(2018, 1 + i % 12, 1).year + 1))
         if i % 4 == 1:
-            await commands.execute(SuspendMember(member_id, reason="dues unpaid", on=date(2019, 3, 1)))
+            await commands.execute(SuspendMember(member_id=member_id, reason="dues unpaid", on=date(2019, 3, 1)))
         if i % 8 == 1:
-            await commands.execute(ReinstateMember(member_id, on=date(2019, 6, 1)))
+            await commands.execute(ReinstateMember(member_id=member_id, on=date(2019, 6, 1)))
         if i % 5 == 2:
-            await commands.execute(UpdateMemberProfile(member_id, contacts=(
+            await commands.execute(UpdateMemberProfile(member_id=member_id, contacts=(
                 Contact(email="new@example.fr", role="élu"), Contact(email="two@example.fr"))))
         if i % 7 == 3:
-            await commands.execute(LeaveMember(member_id, reason="budget\nvote", on=date(2020, 1, 2)))
+            await commands.execute(LeaveMember(member_id=member_id, reason="budget\nvote", on=date(2020, 1, 2)))
     return ids
 
 
@@ -82,12 +82,20 @@ async def append_v1_admission(store: PostgresEventStore) -> uuid.UUID:
     return member_id
 
 
-async def directory_rows(pool: asyncpg.Pool, schema: str = directory.SCHEMA) -> list[dict]:
+SCHEMA = MEMBER_DIRECTORY.name
+
+
+def directory_of(settings: MembershipSettings) -> ReadModel:
+    """The member directory reading this test's own membership topic."""
+    return MEMBER_DIRECTORY.with_topics({events_topic("membership"): settings.events_topic})
+
+
+async def directory_rows(pool: asyncpg.Pool, schema: str = SCHEMA) -> list[dict]:
     rows = await pool.fetch(f"SELECT * FROM {schema}.members ORDER BY member_id")
     return [dict(r) for r in rows]
 
 
-async def checkpoints(pool: asyncpg.Pool, schema: str = directory.SCHEMA) -> dict[str, int]:
+async def checkpoints(pool: asyncpg.Pool, schema: str = SCHEMA) -> dict[str, int]:
     return {r["source"]: r["position"] for r in await pool.fetch(f"SELECT * FROM {schema}.checkpoint")}
 
 
@@ -95,8 +103,7 @@ async def test_rebuilding_the_member_directory_gives_the_live_rows_and_is_idempo
         fresh_dsn: str, kafka_bootstrap: str) -> None:
     service = f"m{uuid.uuid4().hex[:10]}"
     settings = MembershipSettings(service_name=service)
-    projection = member_directory(settings)
-    assert getattr(projection, "fold", None) is not None  # the registration rebuilds by folding
+    projection = directory_of(settings)
     topic = settings.events_topic
     store = await open_store(fresh_dsn, service, max_size=6)
     pool = store.pool
@@ -106,7 +113,7 @@ async def test_rebuilding_the_member_directory_gives_the_live_rows_and_is_idempo
             await populate(store)
             await append_v1_admission(store)
             last = await store.last_position()
-            await runner.waiter(directory.SCHEMA).wait_for(topic, last, timeout=30)
+            await runner.waiter(SCHEMA).wait_for(topic, last, timeout=30)
             live = await directory_rows(pool)
             assert len(live) == 25
             statuses = {r["status"] for r in live}
@@ -128,10 +135,10 @@ async def test_rebuilding_the_member_directory_gives_the_live_rows_and_is_idempo
             commands = MembershipCommands(store)
             newcomer, outcome = await commands.execute(AdmitMember(
                 scheme="association", kind="region", name="Région Grand Est", admitted_on=date(2021, 2, 2)))
-            await commands.execute(RenewDues(newcomer, year=2022))
-            await commands.execute(SuspendMember(newcomer, reason="test", on=date(2022, 1, 1)))
+            await commands.execute(RenewDues(member_id=newcomer, year=2022))
+            await commands.execute(SuspendMember(member_id=newcomer, reason="test", on=date(2022, 1, 1)))
             last = await store.last_position()
-            await runner.waiter(directory.SCHEMA).wait_for(topic, last, timeout=30)
+            await runner.waiter(SCHEMA).wait_for(topic, last, timeout=30)
             after_live = await directory_rows(pool)
             assert len(after_live) == 26
             new_row = next(r for r in after_live if r["member_id"] == newcomer)
@@ -145,26 +152,24 @@ async def test_rebuilding_the_member_directory_gives_the_live_rows_and_is_idempo
         await store.close()
 
 
-async def test_fold_equals_per_event_handlers_without_a_broker(fresh_dsn: str) -> None:
-    """The handler path of rebuild() (no fold) vs the fold path, on the same store."""
+async def test_the_fold_gives_the_same_rows_whatever_its_page_size(fresh_dsn: str) -> None:
+    """Page boundaries of the fold (13 events a page) change nothing; nor does rebuilding twice."""
     service = f"m{uuid.uuid4().hex[:10]}"
     settings = MembershipSettings(service_name=service)
-    folded = member_directory(settings)
-    handlers_only = Projection(folded.name, folded.sources, folded.ddl, folded.handlers)
+    projection = directory_of(settings)
     store = await open_store(fresh_dsn, service, max_size=4)
     pool = store.pool
     try:
         await populate(store, members=40)
         await append_v1_admission(store)
         stores = {settings.events_topic: store}
-        by_handlers = await rebuild(handlers_only, pool, stores=stores, batch_size=7)
+        whole = await rebuild(projection, pool, stores=stores)
         reference = await directory_rows(pool)
-        by_fold = await rebuild(folded, pool, stores=stores, fold_page_size=13)
-        assert by_fold.events == by_handlers.events and by_fold.applied == by_handlers.applied
+        assert len(reference) == 41
+        paged = await rebuild(projection, pool, stores=stores, fold_page_size=13)
+        assert paged.events == whole.events and paged.applied == whole.applied
         assert await directory_rows(pool) == reference
         assert await checkpoints(pool) == {settings.events_topic: await store.last_position()}
-        await rebuild(folded, pool, stores=stores)
-        assert await directory_rows(pool) == reference
     finally:
         await store.close()
 
@@ -176,7 +181,7 @@ async def test_rebuild_beside_a_runner_it_cannot_pause_loses_nothing(fresh_dsn: 
 
     service = f"m{uuid.uuid4().hex[:10]}"
     settings = MembershipSettings(service_name=service)
-    projection = member_directory(settings)
+    projection = directory_of(settings)
     topic = settings.events_topic
     store = await open_store(fresh_dsn, service, max_size=6)
     pool = store.pool
@@ -199,7 +204,7 @@ async def test_rebuild_beside_a_runner_it_cannot_pause_loses_nothing(fresh_dsn: 
                 await asyncio.sleep(0.05)
             await writer
             last = await store.last_position()
-            await runner.waiter(directory.SCHEMA).wait_for(topic, last, timeout=30)
+            await runner.waiter(SCHEMA).wait_for(topic, last, timeout=30)
             live = await directory_rows(pool)
             assert len(live) == 90
             await rebuild(projection, other, stores={topic: store})

@@ -1,19 +1,17 @@
 """Queries over the member directory read model (never the event store)."""
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 from uuid import UUID
 
 import asyncpg
 
+from shared.application.paging import Page, cut, decode_page_token, page_size
 from shared.contracts.membership import MemberKind, MemberStatus, Scheme, normalise_name
-from shared.domain.errors import InvalidArgument, NotFound, Violations
-from services.membership.projections.directory import SCHEMA
+from shared.domain.errors import NotFound, Violations
+from services.membership.projections.directory import MEMBER_DIRECTORY
 
-MAX_PAGE_SIZE = 500
-DEFAULT_PAGE_SIZE = 50
+SCHEMA = MEMBER_DIRECTORY.name
 
 
 @dataclass(frozen=True)
@@ -22,13 +20,6 @@ class MemberFilter:
     scheme: Scheme | None = None
     status: MemberStatus | None = None
     name_contains: str | None = None
-
-
-@dataclass(frozen=True)
-class Page:
-    rows: list[asyncpg.Record]
-    next_page_token: str
-    total_size: int
 
 
 async def get_member(pool: asyncpg.Pool, member_id: UUID) -> asyncpg.Record:
@@ -50,39 +41,21 @@ def _where(f: MemberFilter) -> tuple[str, list]:
     return (" AND ".join(clauses) or "TRUE"), args
 
 
-def _encode_token(name_search: str, member_id: UUID) -> str:
-    return base64.urlsafe_b64encode(json.dumps([name_search, str(member_id)]).encode()).decode()
-
-
-def _decode_token(token: str) -> tuple[str, UUID]:
-    try:
-        name_search, member_id = json.loads(base64.urlsafe_b64decode(token.encode()))
-        return str(name_search), UUID(member_id)
-    except (ValueError, TypeError) as exc:
-        raise InvalidArgument.of("page.page_token", "not a token this service issued") from exc
-
-
-async def list_members(pool: asyncpg.Pool, f: MemberFilter, page_size: int = 0, page_token: str = "") -> Page:
+async def list_members(pool: asyncpg.Pool, f: MemberFilter, requested_size: int = 0, page_token: str = "") -> Page:
     """Keyset paging in (normalised name, id) order: stable while members are added."""
     v = Violations()
-    if page_size < 0 or page_size > MAX_PAGE_SIZE:
-        v.add("page.page_size", f"must be between 0 and {MAX_PAGE_SIZE}")
+    size = page_size(requested_size, v)
     if f.name_contains is not None and len(f.name_contains) > 200:
         v.add("name_contains", "at most 200 characters")
     v.raise_if_any()
-    size = page_size or DEFAULT_PAGE_SIZE
     where, args = _where(f)
     total = await pool.fetchval(f"SELECT count(*) FROM {SCHEMA}.members WHERE {where}", *args)
     if page_token:
-        after_name, after_id = _decode_token(page_token)
-        args += [after_name, after_id]
+        args += decode_page_token(page_token, str, UUID)
         where += f" AND (name_search, member_id) > (${len(args) - 1}, ${len(args)})"
     rows = await pool.fetch(
         f"SELECT * FROM {SCHEMA}.members WHERE {where} ORDER BY name_search, member_id LIMIT {size + 1}", *args)
-    more = len(rows) > size
-    rows = rows[:size]
-    token = _encode_token(rows[-1]["name_search"], rows[-1]["member_id"]) if more else ""
-    return Page(rows, token, total)
+    return cut(rows, size, lambda row: (row["name_search"], row["member_id"]), total)
 
 
 async def count_members(pool: asyncpg.Pool, status: MemberStatus | None = None) -> tuple[dict, dict]:

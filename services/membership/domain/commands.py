@@ -1,67 +1,75 @@
-"""Commands the membership decider accepts.
+"""Commands the membership decider accepts: pydantic models built from field-rule types.
 
-Plain frozen dataclasses with loose field types on purpose: they carry what the caller sent
-(e.g. a kind string from a proto), and ``validation`` turns it into domain values, reporting
-every bad field at once instead of failing on the first at construction time.
+Building one validates every field at once (pydantic reports each bad field at its path), so
+the decider only ever sees well-formed input and checks the rules that need the state.
 Business dates come in as fields: the domain has no clock.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from shared.contracts.membership import Contact, MemberKind, Scheme
+from pydantic import ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from shared.contracts.membership import MemberKind, Scheme
+from shared.domain.fields import BusinessDate, Command, Reason, Year, enum_text
+from services.membership.domain.fields import Contacts, OrganisationName, Siren, Territory
+
+SchemeField = enum_text(Scheme)
+KindField = enum_text(MemberKind)
 
 
-@dataclass(frozen=True)
-class AdmitMember:
-    scheme: Scheme | str
-    kind: MemberKind | str
-    name: str
-    admitted_on: date
-    siren: str | None = None
-    territory: str = ""
-    contacts: tuple[Contact, ...] = ()
-    dues_paid_until: int | None = None  # None: the admission year's dues are paid
+class AdmitMember(Command):
+    scheme: SchemeField
+    kind: KindField
+    name: OrganisationName
+    admitted_on: BusinessDate
+    siren: Siren = None
+    territory: Territory = ""
+    contacts: Contacts = ()
+    dues_paid_until: Year | None = None  # None: the admission year's dues are paid
+
+    @field_validator("dues_paid_until")
+    @classmethod
+    def _not_long_before_admission(cls, value: int | None, info: ValidationInfo) -> int | None:
+        admitted_on: date | None = info.data.get("admitted_on")  # absent when it was bad itself
+        if value is not None and admitted_on is not None and value < admitted_on.year - 1:
+            raise PydanticCustomError("dues_too_old", "must be at least the year before admission")
+        return value
 
 
-@dataclass(frozen=True)
-class UpdateMemberProfile:
+class UpdateMemberProfile(Command):
     """``None`` leaves a field as it is; ``territory=""`` / ``contacts=()`` clear it."""
 
     member_id: UUID
-    kind: MemberKind | str | None = None
-    name: str | None = None
-    siren: str | None = None  # only accepted when it leaves the identity key unchanged
-    territory: str | None = None
-    contacts: tuple[Contact, ...] | None = None
+    kind: KindField | None = None
+    name: OrganisationName | None = None
+    siren: Siren = None  # only accepted when it leaves the identity key unchanged
+    territory: Territory | None = None
+    contacts: Contacts | None = None
 
 
-@dataclass(frozen=True)
-class SuspendMember:
+class SuspendMember(Command):
     member_id: UUID
-    reason: str
-    on: date
+    reason: Reason
+    on: BusinessDate
 
 
-@dataclass(frozen=True)
-class ReinstateMember:
+class ReinstateMember(Command):
     member_id: UUID
-    on: date
+    on: BusinessDate
 
 
-@dataclass(frozen=True)
-class RenewDues:
+class RenewDues(Command):
     member_id: UUID
-    year: int
+    year: Year
 
 
-@dataclass(frozen=True)
-class LeaveMember:
+class LeaveMember(Command):
     member_id: UUID
-    reason: str
-    on: date
+    reason: Reason
+    on: BusinessDate
 
 
 MemberCommand = (

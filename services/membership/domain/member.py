@@ -17,18 +17,15 @@ from shared.contracts.membership import (
     DuesRenewed,
     MemberAdmitted,
     MemberEvent,
-    MemberKind,
     MemberLeft,
     MemberProfileUpdated,
     MemberReinstated,
     MemberStatus,
     MemberSuspended,
-    Scheme,
     identity_key,
     member_id_for,
 )
 from shared.domain.errors import AlreadyExists, NotFound, PreconditionFailed, Violations
-from services.membership.domain import validation as check
 from services.membership.domain.commands import (
     AdmitMember,
     LeaveMember,
@@ -111,18 +108,8 @@ def decide(state: MemberState | None, command: MemberCommand) -> list[MemberEven
 
 
 def admission_member_id(command: AdmitMember) -> UUID:
-    """The stream an admission targets (so the caller can load it before deciding).
-
-    Validates the whole command first, so every bad field is reported at once.
-    """
-    return _validated_admission(command).member_id
-
-
-def _optional_siren(v: Violations, value: object) -> str | None:
-    # A blank siren means "not given" (proto3 strings default to "").
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    return check.check_siren(v, "siren", value)
+    """The stream an admission targets (so the caller can load it before deciding)."""
+    return member_id_for(command.scheme, identity_key(command.name, command.siren))
 
 
 def _existing(state: MemberState | None) -> MemberState:
@@ -141,45 +128,20 @@ def _not_before_status(state: MemberState, on: date) -> None:
         )
 
 
-def _validated_admission(cmd: AdmitMember) -> MemberAdmitted:
-    """Every field of an admission checked at once; the event it would record."""
-    v = Violations()
-    scheme = check.check_enum(v, "scheme", cmd.scheme, Scheme)
-    kind = check.check_enum(v, "kind", cmd.kind, MemberKind)
-    name = check.check_name(v, "name", cmd.name)
-    siren = _optional_siren(v, cmd.siren)
-    territory = check.check_text(
-        v, "territory", cmd.territory, max_len=check.TERRITORY_MAX, required=False
-    )
-    contacts = check.check_contacts(v, "contacts", cmd.contacts)
-    admitted_on = check.check_date(v, "admitted_on", cmd.admitted_on)
-    paid_until: int | None = None
-    if cmd.dues_paid_until is None:
-        paid_until = admitted_on.year if admitted_on else None
-    else:
-        paid_until = check.check_year(v, "dues_paid_until", cmd.dues_paid_until)
-        if paid_until is not None and admitted_on and paid_until < admitted_on.year - 1:
-            v.add("dues_paid_until", "must be at least the year before admission")
-    v.raise_if_any()
-    assert scheme and kind and name and territory is not None and contacts is not None
-    assert admitted_on and paid_until
-    key = identity_key(name, siren)
-    return MemberAdmitted(
-        member_id=member_id_for(scheme, key),
-        scheme=scheme,
-        kind=kind,
-        name=name,
-        siren=siren,
-        identity_key=key,
-        territory=territory,
-        contacts=contacts,
-        admitted_on=admitted_on,
-        dues_paid_until=paid_until,
-    )
-
-
 def _admit(state: MemberState | None, cmd: AdmitMember) -> list[MemberEvent]:
-    admitted = _validated_admission(cmd)
+    key = identity_key(cmd.name, cmd.siren)
+    admitted = MemberAdmitted(
+        member_id=member_id_for(cmd.scheme, key),
+        scheme=cmd.scheme,
+        kind=cmd.kind,
+        name=cmd.name,
+        siren=cmd.siren,
+        identity_key=key,
+        territory=cmd.territory,
+        contacts=tuple(c.as_contact() for c in cmd.contacts),
+        admitted_on=cmd.admitted_on,
+        dues_paid_until=cmd.admitted_on.year if cmd.dues_paid_until is None else cmd.dues_paid_until,
+    )
     if state is not None:
         if state.status is MemberStatus.LEFT:
             raise PreconditionFailed("member has left")
@@ -188,32 +150,22 @@ def _admit(state: MemberState | None, cmd: AdmitMember) -> list[MemberEvent]:
 
 
 def _update_profile(state: MemberState | None, cmd: UpdateMemberProfile) -> list[MemberEvent]:
-    v = Violations()
-    kind = None if cmd.kind is None else check.check_enum(v, "kind", cmd.kind, MemberKind)
-    name = None if cmd.name is None else check.check_name(v, "name", cmd.name)
-    siren = _optional_siren(v, cmd.siren)
-    territory = None
-    if cmd.territory is not None:
-        territory = check.check_text(
-            v, "territory", cmd.territory, max_len=check.TERRITORY_MAX, required=False
-        )
-    contacts = None if cmd.contacts is None else check.check_contacts(v, "contacts", cmd.contacts)
-    v.raise_if_any()
-
     member = _existing(state)
     # The identity key names the stream (see shared.contracts.membership): it is fixed.
-    if siren is not None and siren != member.siren:
+    v = Violations()
+    if cmd.siren is not None and cmd.siren != member.siren:
         v.add("siren", IDENTITY_IS_FIXED)
-    if name is not None and identity_key(name, member.siren) != member.identity_key:
+    if cmd.name is not None and identity_key(cmd.name, member.siren) != member.identity_key:
         v.add("name", IDENTITY_IS_FIXED)
     v.raise_if_any()
 
+    contacts = None if cmd.contacts is None else tuple(c.as_contact() for c in cmd.contacts)
     changed = {
         field: new
         for field, new in (
-            ("kind", kind),
-            ("name", name),
-            ("territory", territory),
+            ("kind", cmd.kind),
+            ("name", cmd.name),
+            ("territory", cmd.territory),
             ("contacts", contacts),
         )
         if new is not None and new != getattr(member, field)
@@ -224,35 +176,23 @@ def _update_profile(state: MemberState | None, cmd: UpdateMemberProfile) -> list
 
 
 def _suspend(state: MemberState | None, cmd: SuspendMember) -> list[MemberEvent]:
-    v = Violations()
-    reason = check.check_reason(v, "reason", cmd.reason)
-    on = check.check_date(v, "on", cmd.on)
-    v.raise_if_any()
-    assert reason and on
     member = _existing(state)
     if member.status is MemberStatus.SUSPENDED:
         raise PreconditionFailed("member is already suspended")
-    _not_before_status(member, on)
-    return [MemberSuspended(member_id=member.member_id, scheme=member.scheme, reason=reason, on=on)]
+    _not_before_status(member, cmd.on)
+    return [MemberSuspended(member_id=member.member_id, scheme=member.scheme, reason=cmd.reason, on=cmd.on)]
 
 
 def _reinstate(state: MemberState | None, cmd: ReinstateMember) -> list[MemberEvent]:
-    v = Violations()
-    on = check.check_date(v, "on", cmd.on)
-    v.raise_if_any()
-    assert on
     member = _existing(state)
     if member.status is not MemberStatus.SUSPENDED:
         raise PreconditionFailed("member is not suspended")
-    _not_before_status(member, on)
-    return [MemberReinstated(member_id=member.member_id, scheme=member.scheme, on=on)]
+    _not_before_status(member, cmd.on)
+    return [MemberReinstated(member_id=member.member_id, scheme=member.scheme, on=cmd.on)]
 
 
 def _renew_dues(state: MemberState | None, cmd: RenewDues) -> list[MemberEvent]:
-    v = Violations()
-    year = check.check_year(v, "year", cmd.year)
-    v.raise_if_any()
-    assert year
+    year = cmd.year
     member = _existing(state)
     if year <= member.dues_paid_until:
         return []  # already recorded: a retried or duplicate renewal changes nothing
@@ -265,11 +205,6 @@ def _renew_dues(state: MemberState | None, cmd: RenewDues) -> list[MemberEvent]:
 
 
 def _leave(state: MemberState | None, cmd: LeaveMember) -> list[MemberEvent]:
-    v = Violations()
-    reason = check.check_reason(v, "reason", cmd.reason)
-    on = check.check_date(v, "on", cmd.on)
-    v.raise_if_any()
-    assert reason and on
     member = _existing(state)
-    _not_before_status(member, on)
-    return [MemberLeft(member_id=member.member_id, scheme=member.scheme, reason=reason, on=on)]
+    _not_before_status(member, cmd.on)
+    return [MemberLeft(member_id=member.member_id, scheme=member.scheme, reason=cmd.reason, on=cmd.on)]

@@ -1,0 +1,1 @@
+"""Event histories of each service, generated from its own domain, for the read-model contract."""
