@@ -1,8 +1,10 @@
 """Load a stream, decide, append — in one store transaction — with idempotent request ids."""
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Generic, TypeVar
@@ -43,6 +45,7 @@ class CommandHandler(Generic[S, C]):
         self._registry = registry
         self._decider = decider
         self._clock = clock
+        self._locks = StreamLocks()
 
     async def load(self, stream_id: str) -> tuple[S, int, int]:
         """(state, version, position of the stream's last event); version 0 = no stream."""
@@ -63,7 +66,17 @@ class CommandHandler(Generic[S, C]):
         A retried request id is recognised by the store on append; when the retry decides
         nothing or is refused (the first attempt already changed the state), the request id is
         looked up then, so the retry still answers with the first result.
+
+        Commands to one stream are decided one at a time in this process (25 enrolments racing
+        for 20 places would otherwise conflict round after round); only another process's
+        writes can still conflict, and those are decided again on the fresh state.
         """
+        async with self._locks.hold(stream_id):
+            return await self._handle(stream_id, command, request_id, expected_version, correlation_id,
+                                      causation_id, assume_new)
+
+    async def _handle(self, stream_id: str, command: C, request_id: str | None, expected_version: int | None,
+                      correlation_id: str | None, causation_id: str | None, assume_new: bool) -> CommandOutcome:
         for attempt in range(MAX_REDECIDES):
             if attempt == 0 and assume_new and expected_version in (None, NO_STREAM):
                 state, version, position = self._decider.initial, NO_STREAM, 0
@@ -111,6 +124,30 @@ class CommandHandler(Generic[S, C]):
         return NewEvent(event_id=uuid.uuid4(), type=event_type, schema_version=schema_version,
                         data=data, occurred_at=occurred_at, correlation_id=correlation_id,
                         causation_id=causation_id)
+
+
+class StreamLocks:
+    """One asyncio.Lock per stream being written in this process, dropped once nobody holds it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, stream_id: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(stream_id) or (asyncio.Lock(), 0)
+        self._locks[stream_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[stream_id]
+            if users == 1:
+                del self._locks[stream_id]
+            else:
+                self._locks[stream_id] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)
 
 
 def _outcome(result: AppendResult, events: Sequence[DomainEvent], duplicate: bool) -> CommandOutcome:

@@ -96,3 +96,4 @@ async def test_a_command_that_decides_nothing_returns_the_stream_end_as_token(ha
     opened = await handler.handle("door-1", "open")
     touched = await handler.handle("door-1", "touch")
     assert (touched.version, touched.position, touched.events) == (opened.version, opened.position, ())
+
