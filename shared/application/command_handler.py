@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Generic, TypeVar
 
+from shared.application.business_time import occurred_at
 from shared.application.decider import Decider
 from shared.application.requests import RequestMeta
 from shared.domain.errors import ConcurrencyConflict, DomainError
@@ -93,7 +94,8 @@ class CommandHandler(Generic[S, C]):
             if not decided:  # already done: nothing to append, the token is the stream's end
                 known = await self._known(request_id)
                 return known or CommandOutcome(stream_id, version, position, ())
-            new_events = [self._new_event(e, correlation_id, causation_id) for e in decided]
+            occurred = occurred_at(command, self._clock())
+            new_events = [self._new_event(e, occurred, correlation_id, causation_id) for e in decided]
             try:
                 result = await self._store.append(stream_id, self._decider.stream_type, version,
                                                   new_events, request_id=request_id)
@@ -104,11 +106,10 @@ class CommandHandler(Generic[S, C]):
             return _outcome(result, () if result.duplicate else decided, result.duplicate)
         raise ConcurrencyConflict(f"stream {stream_id} kept changing; retry the request")
 
-    async def run(self, stream_id: str, command: C, meta: RequestMeta, *, assume_new: bool = False,
-                  causation_id: str | None = None) -> CommandOutcome:
-        """``handle`` with what the request brought (request id, expected version, correlation)."""
+    async def run(self, stream_id: str, command: C, meta: RequestMeta, *, assume_new: bool = False) -> CommandOutcome:
+        """``handle`` with what the request brought (request id, expected version, correlation, causation)."""
         return await self.handle(stream_id, command, request_id=meta.request_id, expected_version=meta.expected,
-                                 correlation_id=meta.correlation_id, causation_id=causation_id,
+                                 correlation_id=meta.correlation_id, causation_id=meta.causation_id,
                                  assume_new=assume_new)
 
     async def _known(self, request_id: str | None) -> CommandOutcome | None:
@@ -117,12 +118,11 @@ class CommandHandler(Generic[S, C]):
         known = await self._store.lookup_request(request_id)
         return _outcome(known, (), duplicate=True) if known is not None else None
 
-    def _new_event(self, event: DomainEvent, correlation_id: str | None,
+    def _new_event(self, event: DomainEvent, occurred: datetime, correlation_id: str | None,
                    causation_id: str | None) -> NewEvent:
         event_type, schema_version, data = self._registry.encode(event)
-        occurred_at = getattr(event, "occurred_at", None) or self._clock()
         return NewEvent(event_id=uuid.uuid4(), type=event_type, schema_version=schema_version,
-                        data=data, occurred_at=occurred_at, correlation_id=correlation_id,
+                        data=data, occurred_at=occurred, correlation_id=correlation_id,
                         causation_id=causation_id)
 
 

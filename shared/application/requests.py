@@ -50,6 +50,7 @@ class RequestMeta(BaseModel):
     expected_version: ExpectedVersion = 0
     consistency_token: After = Field(default_factory=dict)
     correlation_id: str | None = None
+    causation_id: str | None = None  # the event that caused this command (a reaction's inbound event)
 
     @property
     def after(self) -> dict[str, int]:

@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainValidator, TypeAdapter, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
@@ -296,9 +296,18 @@ PositiveMoney = Annotated[Money, AfterValidator(_positive)]
 
 
 class Command(BaseModel):
-    """The base of every command: frozen, and no field it does not declare."""
+    """The base of every command: frozen, and no field it does not declare.
+
+    ``effective`` names the field that holds the business date (or instant) the command is
+    about: an admission's ``admitted_on``, a departure's ``on``. The events it decides then
+    record that as their business time (``occurred_at``, see shared.application.business_time).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    effective: ClassVar[str | None] = None
+
+    def effective_time(self) -> date | datetime | None:
+        return getattr(self, self.effective) if self.effective else None
 
 
 # --- reporting --------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ KindField = enum_text(MemberKind)
 
 
 class AdmitMember(Command):
+    effective = "admitted_on"
+
     scheme: SchemeField
     kind: KindField
     name: OrganisationName
@@ -51,12 +53,16 @@ class UpdateMemberProfile(Command):
 
 
 class SuspendMember(Command):
+    effective = "on"
+
     member_id: UUID
     reason: Reason
     on: BusinessDate
 
 
 class ReinstateMember(Command):
+    effective = "on"
+
     member_id: UUID
     on: BusinessDate
 
@@ -67,6 +73,8 @@ class RenewDues(Command):
 
 
 class LeaveMember(Command):
+    effective = "on"
+
     member_id: UUID
     reason: Reason
     on: BusinessDate
