@@ -34,13 +34,15 @@ class RuntimeCollector(Collector):
                                           labels=["service", "projection"])
             position = GaugeMetricFamily("lab27_projection_position", "Last position applied, per source topic",
                                          labels=["service", "projection", "source"])
-            for name, applier in runner.appliers.items():
-                applied.add_metric([service, name], applier.applied)
-                for source in runner.projections[name].topics:
+            for name in runner.projections:
+                applied.add_metric([service, name], runner.appliers[name].applied)
+            for name, consumer in runner.consumers.items():
+                for source in consumer.topics:
                     position.add_metric([service, name, source], runner.waiter(name).position(source))
             dead = CounterMetricFamily("lab27_dead_letters", "Messages sent to the DLQ", labels=["service"])
             dead.add_metric([service], runner.dead_letters.count)
             yield from (applied, position, dead)
+            yield from self._reactions(service, runner)
         if relay is not None:
             published = GaugeMetricFamily("lab27_relay_position", "Last position the broker acknowledged",
                                           labels=["service"])
@@ -49,3 +51,22 @@ class RuntimeCollector(Collector):
                                           labels=["service"])
             rewinds.add_metric([service], relay.rewinds)
             yield from (published, rewinds)
+
+    @staticmethod
+    def _reactions(service: str, runner) -> Iterator:
+        labels = ["service", "reaction"]
+        handled = CounterMetricFamily("lab27_reaction_events_handled", "Inbound events a reaction handled", labels=labels)
+        commands = CounterMetricFamily("lab27_reaction_commands", "Commands a reaction issued that stored events",
+                                       labels=labels)
+        expected = CounterMetricFamily("lab27_reaction_refusals_expected",
+                                       "Commands of a reaction refused as expected (nothing to do)", labels=labels)
+        anomalies = CounterMetricFamily("lab27_reaction_anomalies",
+                                        "Commands of a reaction refused unexpectedly (kept in <reaction>.anomalies)",
+                                        labels=labels)
+        for name in runner.reactions:
+            applier = runner.appliers[name]
+            handled.add_metric([service, name], applier.handled)
+            commands.add_metric([service, name], applier.commands)
+            expected.add_metric([service, name], applier.expected_refusals)
+            anomalies.add_metric([service, name], applier.anomalies)
+        yield from (handled, commands, expected, anomalies)

@@ -12,9 +12,9 @@ as a child process, so a busy API and a busy projection do not share one interpr
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any
 
 import asyncpg
 import structlog
@@ -24,6 +24,8 @@ from shared.db import create_pool
 from shared.eventstore.postgres import PostgresEventStore
 from shared.grpc.server import GrpcServer, ServicerRegistration, create_server
 from shared.projections import PositionWaiter, ProjectionRunner, ReadModel
+from shared.projections.tokens import TokenWaits
+from shared.reactions import Reaction
 from shared.projections import schema as projection_schema
 from shared.relay.relay import Relay
 from shared.settings import ServiceSettings, events_topic
@@ -33,11 +35,6 @@ log = structlog.get_logger("shared.runtime")
 STOP_TIMEOUT = 10.0  # seconds per shutdown step
 
 
-class Startable(Protocol):
-    async def start(self) -> None: ...
-    async def stop(self) -> None: ...
-
-
 @dataclass
 class Infrastructure:
     """What a service's parts are built from."""
@@ -45,8 +42,9 @@ class Infrastructure:
     settings: ServiceSettings
     pool: asyncpg.Pool
     store: PostgresEventStore
-    waiters: dict[str, PositionWaiter] = field(default_factory=dict)  # API side
-    sources: dict[str, Sequence[str]] = field(default_factory=dict)  # read model -> its topics
+    consistency: TokenWaits
+    waiters: dict[str, PositionWaiter] = field(default_factory=dict)  # consumer -> its checkpoint's waiter
+    commands: Any = None  # the service's command entry point (an object with ``execute``)
     projections: ProjectionRunner | None = None  # worker side
 
 
@@ -56,8 +54,10 @@ class ServiceParts:
     projections: Sequence[ReadModel]
     # Given the infrastructure: the servicers to register and their full service names.
     api: Callable[[Infrastructure], tuple[Sequence[ServicerRegistration], Sequence[str]]]
-    # Consumers of other services' events (process managers); empty for a pure publisher.
-    reactions: Callable[[Infrastructure], Sequence[Startable]] = lambda _infra: ()
+    # Other services' events -> this service's commands (process managers), issued through
+    # ``commands(infra).execute``; none for a pure publisher.
+    reactions: Sequence[Reaction] = ()
+    commands: Callable[[Infrastructure], Any] | None = None
     extra_migrations: Sequence[str] = field(default_factory=tuple)
 
 
@@ -72,8 +72,11 @@ class ServiceRuntime:
         self.relay: Relay | None = None
         self.server: GrpcServer | None = None
         self.worker_process: WorkerProcess | None = None
-        self._reactions: list[Startable] = []
         self._stops: list[tuple[str, Callable[[], Awaitable[Any]]]] = []
+
+    @property
+    def consumers(self) -> list[ReadModel | Reaction]:
+        return [*self.parts.projections, *self.parts.reactions]
 
     @property
     def runs_api(self) -> bool:
@@ -91,8 +94,13 @@ class ServiceRuntime:
         store = PostgresEventStore(pool, producer=s.service_name, batch_window=s.append_batch_window)
         await self._migrate(pool, store)
         self._stops.append(("event store", store.close))
-        self.infra = infra = Infrastructure(s, pool, store,
-                                            sources={p.name: p.topics for p in self.parts.projections})
+        waiters: dict[str, PositionWaiter] = {}
+        consistency = TokenWaits(s.events_topic, {p.name: p.topics for p in self.parts.projections},
+                                 {r.name: r.topics for r in self.parts.reactions}, waiters,
+                                 s.consistency_wait_ms / 1000)
+        self.infra = infra = Infrastructure(s, pool, store, consistency, waiters)
+        if self.parts.commands is not None:
+            infra.commands = self.parts.commands(infra)
         await kafka.ensure_topics(s.kafka_bootstrap_servers, [s.events_topic, s.dlq_topic])
         if self.runs_worker:
             await self._start_worker(infra)
@@ -111,9 +119,9 @@ class ServiceRuntime:
         async with pool.acquire() as conn:
             for ddl in self.parts.extra_migrations:
                 await conn.execute(ddl)
-            # Both roles need the read-model schemas: the worker writes them, the API reads them.
-            for projection in self.parts.projections:
-                await projection_schema.install(conn, projection.name, projection.ddl_text())
+            # Both roles need the consumers' schemas: the worker writes them, the API reads them.
+            for consumer in self.consumers:
+                await projection_schema.install(conn, consumer.name, consumer.ddl_text())
 
     async def _start_worker(self, infra: Infrastructure) -> None:
         s = self.settings
@@ -122,25 +130,22 @@ class ServiceRuntime:
         await self.relay.start()
         self._stops.append(("relay", self.relay.stop))
         runner = ProjectionRunner(s.service_name, self.parts.projections, bootstrap=s.kafka_bootstrap_servers,
-                                  pool=infra.pool, profile=s.kafka)
+                                  pool=infra.pool, profile=s.kafka, reactions=self.parts.reactions,
+                                  execute=infra.commands.execute if infra.commands is not None else None,
+                                  own_topic=s.events_topic)
         await runner.start()
-        self._stops.append(("projections", runner.stop))
+        self._stops.append(("consumers", runner.stop))
         infra.projections = runner
-        self._reactions = list(self.parts.reactions(infra))
-        for i, reaction in enumerate(self._reactions):
-            await reaction.start()
-            self._stops.append((f"reaction {i}", reaction.stop))
+        infra.waiters.update(runner.waiters)  # same process: the runner tells its waiters directly
 
     async def _start_api(self, infra: Infrastructure) -> None:
         s = self.settings
-        for projection in self.parts.projections:
-            if infra.projections is not None:  # same process: the runner tells its waiters directly
-                infra.waiters[projection.name] = infra.projections.waiter(projection.name)
-            else:
-                waiter = PositionWaiter(infra.pool, projection.name, dsn=s.postgres_dsn)
+        for consumer in self.consumers:
+            if consumer.name not in infra.waiters:  # another process applies it: LISTEN to its commits
+                waiter = PositionWaiter(infra.pool, consumer.name, dsn=s.postgres_dsn)
                 await waiter.start()
-                self._stops.append((f"waiter {projection.name}", waiter.stop))
-                infra.waiters[projection.name] = waiter
+                self._stops.append((f"waiter {consumer.name}", waiter.stop))
+                infra.waiters[consumer.name] = waiter
         servicers, names = self.parts.api(infra)
         self.server = create_server(servicers, names, s.grpc_host, s.grpc_port)
         await self.server.start()
@@ -160,19 +165,3 @@ class ServiceRuntime:
                 log.warning("service.stop_step_failed", step=name, error=repr(exc))
         self.server = None
         log.info("service.stopped", service=self.settings.service_name, role=self.settings.role)
-
-
-def token_waiter(infra: Infrastructure) -> Callable[[str, Mapping[str, int]], Awaitable[None]]:
-    """Read-your-writes: wait until a read model has applied a token's positions in the topics
-    it consumes, within one bounded wait (CONSISTENCY_WAIT_MS) for all of them."""
-    timeout = infra.settings.consistency_wait_ms / 1000
-
-    async def wait_for(read_model: str, positions: Mapping[str, int]) -> None:
-        waiter = infra.waiters[read_model]
-        deadline = asyncio.get_running_loop().time() + timeout
-        for topic, position in positions.items():
-            if topic in infra.sources[read_model]:
-                remaining = max(0.0, deadline - asyncio.get_running_loop().time())
-                await waiter.wait_for(topic, position, remaining)
-
-    return wait_for

@@ -19,6 +19,8 @@ MAX_VERSION = 2**31 - 1
 
 
 def _request_id(value: Any) -> str | None:
+    if value is None:
+        return None
     if not isinstance(value, str):
         raise PydanticCustomError("string_type", "must be a string")
     if len(value) > MAX_REQUEST_ID:

@@ -1,9 +1,11 @@
-"""Runs a service's projections inside its process on an embedded faust App.
+"""Runs a service's consumers inside its process on an embedded faust App: its read models
+and its reactions.
 
-One faust agent per projection, subscribed to all its source topics; each agent takes the
-records already delivered to it (up to ``batch_size``, never waiting for more) and applies
-them in one Postgres transaction (see applier.py). The App is started and stopped
-from asyncio code: no ``faust worker`` CLI, no web server, in-memory tables only.
+One faust agent per read model or reaction, subscribed to all its source topics; each agent
+takes the records already delivered to it (up to ``batch_size``, never waiting for more) and
+hands them to its applier: a read model's in one Postgres transaction (applier.py), a
+reaction's event by event (shared.reactions.applier). The App is started and stopped from
+asyncio code: no ``faust worker`` CLI, no web server, in-memory tables only.
 """
 from __future__ import annotations
 
@@ -28,6 +30,9 @@ from shared.projections.faust_driver import ProjectionApp
 from shared.projections.messages import Incoming
 from shared.projections.readmodel import ReadModel
 from shared.projections.waiter import PositionWaiter
+from shared.domain.errors import Unavailable
+from shared.reactions.applier import ReactionApplier
+from shared.reactions.reaction import Executor, Reaction
 from shared.settings import KafkaClientProfile
 
 log = logging.getLogger(__name__)
@@ -47,11 +52,27 @@ class ProjectionRunner:
         profile: KafkaClientProfile | None = None,
         app_id: str | None = None,
         end_check_interval: float = 1.0,
+        reactions: Sequence[Reaction] = (),
+        execute: Executor | None = None,
+        own_topic: str | None = None,
+        wait_timeout: float = 10.0,
     ) -> None:
+        """``reactions`` issue commands through ``execute`` (the service's command entry point)
+        and record their effects' positions in ``own_topic`` (the service's events topic);
+        ``wait_timeout`` bounds a reaction's wait for a local view or a read model."""
         if (dsn is None) == (pool is None):
             raise ValueError("give either dsn or pool")
+        if reactions and (execute is None or own_topic is None):
+            raise ValueError("reactions need the service's executor and its own topic")
         self.service = service
         self.projections = {p.name: p for p in projections}
+        self.reactions = {r.name: r for r in reactions}
+        if clash := set(self.projections) & set(self.reactions):
+            raise ValueError(f"a read model and a reaction share a name (their schema): {sorted(clash)}")
+        self.consumers: dict[str, ReadModel | Reaction] = {**self.projections, **self.reactions}
+        self._execute = execute
+        self.own_topic = own_topic
+        self.wait_timeout = wait_timeout
         self.bootstrap = bootstrap
         self.dsn = dsn
         self.pool = pool
@@ -60,9 +81,9 @@ class ProjectionRunner:
         self.fetch_max_wait_ms = self.profile.fetch_max_wait_ms if fetch_max_wait_ms is None else fetch_max_wait_ms
         self.app_id = app_id or f"lab27-{service}-projections"
         self.dead_letters = DeadLetters(bootstrap, service, self.profile)
-        self.appliers: dict[str, Applier] = {}
+        self.appliers: dict[str, Applier | ReactionApplier] = {}
         self.waiters: dict[str, PositionWaiter] = {}
-        self._locks = {name: asyncio.Lock() for name in self.projections}
+        self._locks = {name: asyncio.Lock() for name in self.consumers}
         self._rewinding: set[str] = set()
         self._owns_pool = pool is None
         self._app: ProjectionApp | None = None
@@ -82,14 +103,23 @@ class ProjectionRunner:
         if self.pool is None:
             self.pool = await create_pool(self.dsn, min_size=1, max_size=4)
         async with self.pool.acquire() as conn:
-            for projection in self.projections.values():
-                await schema.install(conn, projection.name, projection.ddl_text())
+            for consumer in self.consumers.values():
+                await schema.install(conn, consumer.name, consumer.ddl_text())
         await self.dead_letters.start()
-        await ensure_topics(self.bootstrap, sorted({t for p in self.projections.values() for t in p.topics}))
+        await ensure_topics(self.bootstrap, sorted({t for c in self.consumers.values() for t in c.topics}))
+        for name in self.consumers:
+            self.waiters[name] = PositionWaiter(self.pool, name)
         for projection in self.projections.values():
-            waiter = PositionWaiter(self.pool, projection.name)
-            self.waiters[projection.name] = waiter
+            waiter = self.waiters[projection.name]
             self.appliers[projection.name] = Applier(projection, self.pool, self.dead_letters, waiter.advance)
+        views = {t: [p.name for p in self.projections.values() if t in p.sources]
+                 for r in self.reactions.values() for t in r.topics}
+        for reaction in self.reactions.values():
+            assert self._execute is not None and self.own_topic is not None
+            self.appliers[reaction.name] = ReactionApplier(
+                reaction, self.pool, self.dead_letters, self._execute, self.own_topic, views, self._wait_for,
+                self.waiters[reaction.name].advance)
+        for waiter in self.waiters.values():
             await waiter.start()
         self._app = self._build_app()
         await self._app.start()
@@ -120,6 +150,9 @@ class ProjectionRunner:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
+
+    async def _wait_for(self, consumer: str, topic: str, position: int) -> None:
+        await self.waiters[consumer].wait_for(topic, position, self.wait_timeout)
 
     @contextlib.asynccontextmanager
     async def paused(self, projection: str) -> AsyncIterator[None]:
@@ -175,7 +208,7 @@ class ProjectionRunner:
         The tail is read only when the end or the checkpoint moved since the last look, so
         an idle runner reads nothing; a batch being applied is never taken for stuck.
         """
-        readers = [name for name, p in self.projections.items() if tp.topic in p.topics]
+        readers = [name for name, c in self.consumers.items() if tp.topic in c.topics]
         if not readers or any(name in self._applying for name in readers):
             self._at_end.pop(tp, None)
             return False
@@ -210,9 +243,9 @@ class ProjectionRunner:
             broker_heartbeat_interval=self.profile.heartbeat_interval_ms / 1000,
             broker_rebalance_timeout=self.profile.session_timeout_ms / 1000,
         )
-        for projection in self.projections.values():
-            topic = app.topic(*projection.topics, key_serializer="raw", value_serializer="raw")
-            app.agent(topic, name=f"{self.app_id}.{projection.name}")(self._agent_for(projection.name))
+        for consumer in self.consumers.values():
+            topic = app.topic(*consumer.topics, key_serializer="raw", value_serializer="raw")
+            app.agent(topic, name=f"{self.app_id}.{consumer.name}")(self._agent_for(consumer.name))
         return app
 
     def _agent_for(self, name: str) -> Any:
@@ -247,8 +280,9 @@ class ProjectionRunner:
                     async with self._locks[name]:
                         gaps = await self.appliers[name].apply(messages)
                     break
-                except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError) as exc:
-                    log.warning("projection %s: %s: %s; retrying in %.2fs", name, type(exc).__name__, exc, backoff)
+                except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError, Unavailable) as exc:
+                    # An outage, or a reaction's bounded wait ran out: nothing was half-done.
+                    log.warning("consumer %s: %s: %s; retrying in %.2fs", name, type(exc).__name__, exc, backoff)
                     await asyncio.sleep(backoff)
                     backoff = min(backoff * 2, 2.0)
         finally:
