@@ -5,6 +5,7 @@
     lab27 export-topic --bootstrap HOST:PORT --topic lab27.membership.events [same filters] --format ... --out FILE
     lab27 rebuild --service membership [--dsn DSN] --projection member_directory
     lab27 as-of --service membership [--dsn DSN] --at ISO --stream MEMBER_ID
+    lab27 anomalies [--dsn DSN] [--reaction NAME]
 
 ``--dsn`` defaults to $POSTGRES_DSN (the service's own database). Times are ISO 8601, UTC when
 no offset is given, and filter on ``recorded_at`` (when the store committed the event).
@@ -93,6 +94,29 @@ async def cmd_rebuild(args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_anomalies(args: argparse.Namespace) -> int:
+    """Every reaction's anomalies (commands it issued that the domain refused unexpectedly)."""
+    import asyncpg
+
+    conn = await asyncpg.connect(_dsn(args))
+    try:
+        schemas = [r[0] for r in await conn.fetch(
+            "SELECT table_schema FROM information_schema.tables WHERE table_name = 'anomalies' "
+            "AND strpos(table_schema, '__') = 0 ORDER BY 1")]
+        count = 0
+        for reaction in schemas:
+            if args.reaction and reaction != args.reaction:
+                continue
+            for row in await conn.fetch(f'SELECT * FROM "{reaction}".anomalies ORDER BY recorded_at, position'):
+                print(json.dumps({"reaction": reaction, **{k: str(v) if not isinstance(v, int) else v
+                                                           for k, v in dict(row).items()}}, ensure_ascii=False))
+                count += 1
+    finally:
+        await conn.close()
+    print(f"{count} anomalies", file=sys.stderr)
+    return 0
+
+
 async def cmd_as_of(args: argparse.Namespace) -> int:
     from shared.analytics.asof import state_as_of
 
@@ -139,6 +163,11 @@ def parser() -> argparse.ArgumentParser:
     rebuild.add_argument("--bootstrap", help="Kafka, for read models of other services' topics "
                                              "(default: $KAFKA_BOOTSTRAP_SERVERS)")
     rebuild.set_defaults(run=cmd_rebuild)
+
+    anomalies = commands.add_parser("anomalies", help="what reactions were refused unexpectedly, as JSON lines")
+    anomalies.add_argument("--dsn", help="the service's database (default: $POSTGRES_DSN)")
+    anomalies.add_argument("--reaction", help="only this reaction (its name)")
+    anomalies.set_defaults(run=cmd_anomalies)
 
     as_of = commands.add_parser("as-of", help="one stream's state as of a past instant, as JSON")
     as_of.add_argument("--service", required=True, help=f"one of: {known}")

@@ -12,6 +12,7 @@ consumer is a whole service runtime (ROLE=all) with:
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ import asyncpg
 import pytest
 from pydantic import BaseModel
 
+from shared import cli
 from shared.application.command_handler import CommandHandler, CommandOutcome
 from shared.application.decider import Decider
 from shared.application.requests import RequestMeta
@@ -297,7 +299,7 @@ async def test_a_reaction_acts_once_and_a_query_with_the_publishers_token_sees_i
     assert {r[0]: r[1] for r in greetings} == {"greetings-ada": 1, "greetings-bob": 1}
 
 
-async def test_an_unexpected_refusal_is_an_anomaly_kept_once_for_the_operator(world: World) -> None:
+async def test_an_unexpected_refusal_is_an_anomaly_kept_once_for_the_operator(world: World, capsys) -> None:
     position = await world.publish(Joined(member="eve"))
     await world.commands.execute(OpenTask(task="e1", member="eve"), meta({world.topic: position}))
     await world.commands.execute(CloseTask(task="e1"))
@@ -316,6 +318,11 @@ async def test_an_unexpected_refusal_is_an_anomaly_kept_once_for_the_operator(wo
     await world.task_rows({world.topic: last})
     assert await pool.fetchval("SELECT count(*) FROM con_holds.anomalies") == 1
     assert reactions.anomalies == 1
+    # What an operator lists: `lab27 anomalies`.
+    assert await cli.run(["anomalies", "--dsn", world.consumer.settings.postgres_dsn]) == 0
+    [line] = capsys.readouterr().out.splitlines()
+    listed = json.loads(line)
+    assert (listed["reaction"], listed["key"], listed["code"]) == ("con_holds", "e1", "TaskIsClosed")
 
 
 async def test_a_poison_record_goes_to_the_dlq_and_the_reaction_goes_on(world: World, kafka_bootstrap: str) -> None:
