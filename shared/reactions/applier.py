@@ -14,6 +14,7 @@ handling it again (after a crash, a redelivery, a replay) changes nothing.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -69,14 +70,19 @@ class ReactionApplier:
         self._watermark = 0
 
     async def apply(self, messages: Sequence[Incoming]) -> set[str]:
-        """Handle a batch; returns the topics that showed a gap and must be rewound."""
+        """Handle a batch; returns the topics that showed a gap and must be rewound.
+
+        The events of one inbound stream are handled in order; different streams' events
+        concurrently (their commands then share group commits), and the checkpoint is saved
+        once they are all done.
+        """
         name = self.reaction.name
         async with self.pool.acquire() as conn:
             checkpoints = await schema.load_checkpoints(conn, name)
         self._watermark = checkpoints.get(self.own_topic, 0)
         advanced: dict[str, int] = {}
         gaps: set[str] = set()
-        handled = 0
+        by_stream: dict[str, list[tuple[Incoming, Envelope]]] = {}
         for message in messages:
             source = message.topic
             if source in gaps:
@@ -94,9 +100,9 @@ class ReactionApplier:
                 log.warning("reaction %s: %s jumps from %d to %d: rewinding", name, source, current, envelope.position)
                 gaps.add(source)
                 continue
-            if await self._handle(message, envelope):
-                handled += 1
+            by_stream.setdefault(f"{source}/{envelope.stream_id}", []).append((message, envelope))
             advanced[source] = envelope.position
+        handled = sum(await asyncio.gather(*(self._handle_in_order(items) for items in by_stream.values())))
         if self._watermark > checkpoints.get(self.own_topic, 0):
             advanced = {self.own_topic: self._watermark, **advanced}  # the watermark first: see the docstring
         if advanced:
@@ -108,6 +114,12 @@ class ReactionApplier:
             for source, position in advanced.items():
                 self.on_applied(source, position)
         return gaps
+
+    async def _handle_in_order(self, items: list[tuple[Incoming, Envelope]]) -> int:
+        handled = 0
+        for message, envelope in items:
+            handled += await self._handle(message, envelope)
+        return handled
 
     async def _handle(self, message: Incoming, envelope: Envelope) -> bool:
         """True when a handler ran; False for a type it does not handle or a poison record."""
