@@ -4,7 +4,7 @@
                  [--since ISO] [--until ISO] [--type T ...] [--stream S ...] --format jsonl|csv|parquet --out FILE
     lab27 export-topic --bootstrap HOST:PORT --topic lab27.membership.events [same filters] --format ... --out FILE
     lab27 rebuild --service membership [--dsn DSN] --projection member_directory
-    lab27 as-of --service membership [--dsn DSN] --at ISO --stream MEMBER_ID
+    lab27 as-of --service membership [--dsn DSN] (--at ISO | --on DATE) [--stream MEMBER_ID]
     lab27 anomalies [--dsn DSN] [--reaction NAME]
 
 ``--dsn`` defaults to $POSTGRES_DSN (the service's own database). Times are ISO 8601, UTC when
@@ -26,6 +26,7 @@ import json
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import date
 
 from shared.analytics import services
 from shared.analytics.filters import EventFilter, parse_instant
@@ -118,12 +119,22 @@ async def cmd_anomalies(args: argparse.Namespace) -> int:
 
 
 async def cmd_as_of(args: argparse.Namespace) -> int:
-    from shared.analytics.asof import state_as_of
+    from shared.analytics.asof import Moment, state_as_of, states_as_of
 
+    if (args.at is None) == (args.on is None):
+        raise SystemExit("give --at ISO (as recorded by then) or --on DATE (as of that business date)")
+    moment = Moment(recorded=parse_instant(args.at)) if args.at else Moment(on=date.fromisoformat(args.on))
     spec = services.spec(args.service)
-    result = await state_as_of(_dsn(args), services.load(spec.registry)(), services.load(spec.decider),
-                               args.stream, parse_instant(args.at))
-    print(json.dumps(result, ensure_ascii=False, indent=2))
+    registry, decider = services.load(spec.registry)(), services.load(spec.decider)
+    if args.stream:
+        result = await state_as_of(_dsn(args), registry, decider, args.stream, moment)
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    count = 0
+    async for result in states_as_of(_dsn(args), registry, decider, moment):
+        print(json.dumps(result, ensure_ascii=False))
+        count += 1
+    print(f"{count} streams", file=sys.stderr)
     return 0
 
 
@@ -169,11 +180,13 @@ def parser() -> argparse.ArgumentParser:
     anomalies.add_argument("--reaction", help="only this reaction (its name)")
     anomalies.set_defaults(run=cmd_anomalies)
 
-    as_of = commands.add_parser("as-of", help="one stream's state as of a past instant, as JSON")
+    as_of = commands.add_parser("as-of", help="streams' states as recorded by an instant, or as of a business date")
     as_of.add_argument("--service", required=True, help=f"one of: {known}")
     as_of.add_argument("--dsn", help="the service's database (default: $POSTGRES_DSN)")
-    as_of.add_argument("--at", required=True, help="ISO instant (UTC when no offset)")
-    as_of.add_argument("--stream", required=True, help="the stream id (membership: the member id)")
+    as_of.add_argument("--at", help="as recorded by this ISO instant (UTC when no offset)")
+    as_of.add_argument("--on", help="as of the end of this business date (YYYY-MM-DD, Paris time)")
+    as_of.add_argument("--stream", help="one stream id (membership: the member id); default: every stream, "
+                                        "as JSON lines")
     as_of.set_defaults(run=cmd_as_of)
     return root
 

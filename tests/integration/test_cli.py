@@ -129,6 +129,30 @@ async def test_as_of_folds_the_stream_up_to_the_instant(fresh_dsn: str, store: P
     assert after["state"]["status_since"] == "2020-01-01"
 
 
+async def test_as_of_a_business_date_folds_what_had_occurred_by_its_end(fresh_dsn: str, store: PostgresEventStore,
+                                                                        capsys) -> None:
+    """Recorded today, dated in the past: --on answers in business time, for every stream."""
+    commands = MembershipCommands(store)
+    lyon, _ = await commands.execute(AdmitMember(scheme="association", kind="commune", name="Ville de Lyon",
+                                                 admitted_on=date(2016, 6, 1)))
+    await commands.execute(SuspendMember(member_id=lyon, reason="dues unpaid", on=date(2018, 5, 15)))
+    lille, _ = await commands.execute(AdmitMember(scheme="association", kind="metropole", name="Métropole de Lille",
+                                                  admitted_on=date(2018, 9, 1)))
+
+    async def on(day: str) -> dict[str, dict]:
+        capsys.readouterr()
+        assert await run(["as-of", "--service", "membership", "--dsn", fresh_dsn, "--on", day]) == 0
+        return {r["stream_id"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+
+    may_2018 = await on("2018-05-14")
+    assert set(may_2018) == {str(lyon)} and may_2018[str(lyon)]["state"]["status"] == "active"
+    assert (await on("2018-05-15"))[str(lyon)]["state"]["status"] == "suspended"  # the suspension's own day
+    late_2018 = await on("2018-12-31")
+    assert set(late_2018) == {str(lyon), str(lille)}
+    assert late_2018[str(lille)]["occurred_at"].startswith("2018-08-31T22:00")  # midnight in Paris, in UTC
+    assert await on("2015-01-01") == {}
+
+
 async def test_rebuild_command_swaps_in_the_member_directory(fresh_dsn: str, store: PostgresEventStore,
                                                             capsys) -> None:
     await populate(store, members=12)
