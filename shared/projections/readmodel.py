@@ -24,14 +24,15 @@ it runs again on every rebuild and must give the same answer.
 
 Which rows: by default the table's key columns read off the event (``e.member_id``), else
 off the meta (``meta.stream_id``); ``key=`` gives a function of (event, meta) returning one
-key, or a list of keys for an event that touches several rows (each row gets the call).
+key, or a list of keys for an event that touches several rows (each row gets the call, with
+its key in ``meta.key``, so one event can create several rows).
 
 A figure that is not a row (a count by kind) is a query over the rows, never a second table.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -49,7 +50,9 @@ KeyOf = Callable[[Any, "EventMeta"], Key | list[Key]]
 
 @dataclass(frozen=True, slots=True)
 class EventMeta:
-    """What an apply function may know of an event besides its data."""
+    """What an apply function may know of an event besides its data. ``key`` is the key of
+    the row it is applied at, when the table's ``key=`` function chose it (an event that
+    touches several rows creates each with its own key)."""
 
     stream_id: str
     version: int
@@ -57,12 +60,14 @@ class EventMeta:
     occurred_at: datetime
     event_id: UUID
     type: str
+    key: Any = None
 
 
 @dataclass(frozen=True, slots=True)
 class _On:
     key_of: KeyOf
     apply: Apply
+    keyed: bool  # a key= function chose the rows: apply is told each row's key (meta.key)
 
 
 class Table:
@@ -83,7 +88,7 @@ class Table:
                 name = event_type.event_type
                 if name in self.handlers:
                     raise ValueError(f"{self.name}: {name} is declared twice")
-                self.handlers[name] = _On(key or self._default_key, apply)
+                self.handlers[name] = _On(key or self._default_key, apply, key is not None)
             return apply
 
         return register
@@ -203,7 +208,8 @@ class Rows:
             try:
                 for key in table.keys_of(on, event, meta):
                     row = changed[key] if key in changed else current.get(key)
-                    new = on.apply(None if row is None else MappingProxyType(row), event, meta)
+                    at = replace(meta, key=key) if on.keyed else meta
+                    new = on.apply(None if row is None else MappingProxyType(row), event, at)
                     if new is None:
                         if row is not None:
                             changed[key] = None

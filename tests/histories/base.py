@@ -1,6 +1,7 @@
 """A history: the events one publisher stored, in order, as the contract test appends them."""
 from __future__ import annotations
 
+import random
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,3 +28,13 @@ def stored(stream_id: str, stream_type: str, events: Sequence[DomainEvent], regi
             event_id=uuid.uuid4(), type=event_type, schema_version=schema_version, data=data,
             occurred_at=occurred_at or datetime.now(UTC))))
     return out
+
+
+def interleaved(history: list[Stored], rng: random.Random) -> list[Stored]:
+    """The streams' events interleaved at random, each stream's own events in decided order."""
+    queues: dict[str, list[Stored]] = {}
+    for item in history:
+        queues.setdefault(item.stream_id, []).append(item)
+    turns = [item.stream_id for item in history]
+    rng.shuffle(turns)
+    return [queues[stream].pop(0) for stream in turns]

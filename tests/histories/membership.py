@@ -21,7 +21,7 @@ from services.membership.domain import (
 from shared.contracts.membership import STREAM_TYPE, Contact, MemberAdmitted, Scheme, identity_key, member_id_for, membership_registry
 from shared.domain.errors import DomainError
 from shared.events.envelope import NewEvent
-from tests.histories.base import Stored, stored
+from tests.histories.base import Stored, interleaved, stored
 
 KINDS = ["commune", "metropole", "region", "departement", "association", "agglomeration", "state_service"]
 REASONS = ["dues unpaid", "budget\nvote", "merger", "asked to"]
@@ -68,7 +68,7 @@ def membership_history(seed: int = 27, members: int = 40) -> list[Stored]:
             history += stored(str(member_id), STREAM_TYPE, events, registry)
         if i % 10 == 0:
             history.append(_v1_admission(f"Commune historique {i}"))
-    return _interleaved(history, rng)
+    return interleaved(history, rng)
 
 
 def _v1_admission(name: str) -> Stored:
@@ -80,12 +80,3 @@ def _v1_admission(name: str) -> Stored:
     return Stored(str(member_id), STREAM_TYPE, NewEvent(event_id=uuid.uuid4(), type=MemberAdmitted.event_type,
                                                         schema_version=1, data=data, occurred_at=datetime.now(UTC)))
 
-
-def _interleaved(history: list[Stored], rng: random.Random) -> list[Stored]:
-    """The streams' events interleaved at random, each stream's own events in decided order."""
-    queues: dict[str, list[Stored]] = {}
-    for item in history:
-        queues.setdefault(item.stream_id, []).append(item)
-    turns = [item.stream_id for item in history]
-    rng.shuffle(turns)
-    return [queues[stream].pop(0) for stream in turns]

@@ -106,3 +106,44 @@ async def test_an_apply_that_raises_leaves_every_table_as_it_was(fresh_dsn: str,
     finally:
         await dead.stop()
         await pool.close()
+
+
+class Split(DomainEvent):
+    event_type = "Split"
+    parts: int
+
+
+parts = Table("parts", key=("position", "part"))
+
+
+@parts.on(Split, key=lambda e, meta: [(meta.position, i) for i in range(e.parts)])
+def split(row: Row | None, e: Split, meta: EventMeta) -> Row:
+    position, part = meta.key  # each row is told its own key
+    return {"position": position, "part": part, "of": e.parts}
+
+
+SPLITS = ReadModel("applier_splits", "CREATE TABLE IF NOT EXISTS parts (position bigint, part int, of int NOT NULL, "
+                   "PRIMARY KEY (position, part))", {TOPIC: EventRegistry([Split])}, (parts,))
+
+
+async def test_one_event_creates_several_rows_each_told_its_key(fresh_dsn: str, kafka_bootstrap: str) -> None:
+    store = await PostgresEventStore.connect(fresh_dsn, "applier", max_size=2)
+    await store.migrate()
+    for n in (3, 2):
+        await store.append(f"s{n}", "split", None, [NewEvent(event_id=uuid.uuid4(), type="Split", data={"parts": n},
+                                                            occurred_at=datetime.now(UTC))])
+    records = await records_of(store, TOPIC)
+    await store.close()
+    pool = await create_pool(fresh_dsn, max_size=2)
+    dead = DeadLetters(kafka_bootstrap, f"applier{uuid.uuid4().hex[:8]}")
+    await dead.start()
+    try:
+        async with pool.acquire() as conn:
+            await schema.install(conn, SPLITS.name, SPLITS.ddl_text())
+        assert not await Applier(SPLITS, pool, dead).apply(records)
+        rows = [tuple(r) for r in await pool.fetch("SELECT * FROM applier_splits.parts ORDER BY 1, 2")]
+        assert rows == [(1, 0, 3), (1, 1, 3), (1, 2, 3), (2, 0, 2), (2, 1, 2)]
+        assert dead.count == 0
+    finally:
+        await dead.stop()
+        await pool.close()
