@@ -90,7 +90,8 @@ async def test_the_articles_grant_reads_back_through_the_ledger_queries(fresh_ds
         [funding] = await queries.administration_funding(pool, mulhouse)
         a = funding.allocation
         assert (a["allocation_cents"], a["local_part_cents"], a["cost_cents"]) == (8_600_000, 10_511_111, 19_111_111)
-        assert (a["pledged_cents"], a["disbursed_cents"], a["funder"]) == (10_511_111, 4_300_000, "Bloomberg Philanthropies")
+        assert (a["pledged_cents"], a["disbursed_cents"]) == (10_511_111, 4_300_000)
+        assert a["funder"] == "Bloomberg Philanthropies"
         assert [(t["tranche"], t["status"]) for t in funding.tranches] == [("first", "disbursed")]
         assert funding.due == []
 

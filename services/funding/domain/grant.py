@@ -133,7 +133,8 @@ def _record_designations(grant: GrantState, cmd: RecordDesignationsDue) -> list[
     if cmd.count > grant.free_places:
         raise PreconditionFailed(
             f"only {max(grant.free_places, 0)} of the grant's {grant.administrations} administrations are left to "
-            f"designate ({len(grant.allocations)} allocated, {grant.outstanding_designations} designations outstanding)")
+            f"designate ({len(grant.allocations)} allocated, "
+            f"{grant.outstanding_designations} designations outstanding)")
     return [DesignationsRecorded(grant_id=grant.grant_id, count=cmd.count, due_by=cmd.due_by)]
 
 
@@ -158,7 +159,8 @@ def _allocate(grant: GrantState, cmd: AllocateShare, administration: Administrat
     allocated = ShareAllocated(
         grant_id=grant.grant_id, member_id=cmd.member_id, administration=administration.name or "",
         amount=cmd.amount, allocated_on=cmd.allocated_on, cost=split.cost, local_part=split.local_part,
-        funder_share_bp=grant.funder_share_bp, first_tranche=tranches[Tranche.FIRST], final_tranche=tranches[Tranche.FINAL],
+        funder_share_bp=grant.funder_share_bp, first_tranche=tranches[Tranche.FIRST],
+        final_tranche=tranches[Tranche.FINAL],
         allocated_total=_money(grant, grant.allocated + cmd.amount.amount_cents),
         closes_designation_due_by=_designation_closed(grant),
     )

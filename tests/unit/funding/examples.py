@@ -5,7 +5,15 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from services.funding.domain import Administration, AllocateShare, AwardGrant, WithAdministration, decide, evolve, initial
+from services.funding.domain import (
+    Administration,
+    AllocateShare,
+    AwardGrant,
+    WithAdministration,
+    decide,
+    evolve,
+    initial,
+)
 from shared.contracts.funding import GrantAwarded, ShareAllocated, grant_id_for
 from shared.contracts.membership import MemberStatus
 from shared.domain.fields import Money

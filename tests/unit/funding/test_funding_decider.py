@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from services.funding.domain import (
+    Administration,
     AllocateShare,
     AwardGrant,
     DisburseTranche,
@@ -18,7 +19,6 @@ from services.funding.domain import (
     award_grant_id,
     decide,
 )
-from services.funding.domain import Administration
 from shared.contracts.funding import (
     AllocationFrozen,
     AllocationUnfrozen,
@@ -210,7 +210,8 @@ def test_an_allocation_takes_a_free_place_before_closing_a_designation():
     # The article: four labs started, Lille is next, five more to be designated by 2019.
     four = allocations_of(members(4))
     lille = allocated(LILLE, name="Métropole de Lille", total=Money.of(5 * 8_600_000))
-    state = given(awarded, five_recorded, *four).when(allocate(LILLE, administration=active(LILLE, "Métropole de Lille"))).then(lille)
+    lille_allocation = allocate(LILLE, administration=active(LILLE, "Métropole de Lille"))
+    state = given(awarded, five_recorded, *four).when(lille_allocation).then(lille)
     assert state.outstanding_designations == 5 and state.free_places == 0
 
 
@@ -230,7 +231,8 @@ def test_a_cohort_that_started_and_completed_before_the_allocation_makes_both_tr
     facts = active(MULHOUSE, cohort_id=COHORT, cohort_started_on=date(2016, 6, 1),
                    cohort_completed_on=date(2017, 8, 31))
     given(awarded).when(allocate(administration=facts)).then(
-        mulhouse, due(Tranche.FIRST, date(2016, 6, 1), cohort_id=COHORT), due(Tranche.FINAL, date(2017, 8, 31), cohort_id=COHORT))
+        mulhouse, due(Tranche.FIRST, date(2016, 6, 1), cohort_id=COHORT),
+        due(Tranche.FINAL, date(2017, 8, 31), cohort_id=COHORT))
 
 
 def test_an_allocation_is_decided_only_with_its_administrations_facts():
