@@ -24,6 +24,8 @@ from typing import Any
 import asyncpg
 import pytest
 
+from services.funding.projections.ledger import FUNDING_LEDGER
+from services.funding.projections.membership_view import MEMBERSHIP_VIEW as FUNDING_MEMBERSHIP_VIEW
 from services.membership.projections.directory import MEMBER_DIRECTORY
 from shared.db import create_pool
 from shared.events.codec import decode_value
@@ -37,6 +39,7 @@ from shared.relay.outbox import read_after
 from shared.settings import events_topic
 from tests._db import create_database, database_dsn, drop_database
 from tests.histories.base import Stored
+from tests.histories.funding import funding_history
 from tests.histories.membership import membership_history
 
 pytestmark = pytest.mark.integration
@@ -52,6 +55,8 @@ class Case:
 
 CASES: dict[str, Case] = {
     "member_directory": Case(MEMBER_DIRECTORY, lambda: {events_topic("membership"): membership_history()}),
+    "funding_ledger": Case(FUNDING_LEDGER, lambda: {events_topic("funding"): funding_history()}),
+    "funding_membership_view": Case(FUNDING_MEMBERSHIP_VIEW, lambda: {events_topic("membership"): membership_history()}),
 }
 
 SEED = 2018

@@ -1,12 +1,16 @@
 """Event registry, upcasters and the Kafka codec."""
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
+from shared.contracts.funding import FUNDING_EVENTS, funding_registry
 from shared.events.base import DomainEvent
 from shared.events.codec import decode_value, header, to_kafka
 from shared.events.envelope import Envelope
@@ -80,3 +84,35 @@ def test_kafka_record_round_trips_with_routing_headers() -> None:
 def test_undecodable_values_raise_a_decode_error(value) -> None:
     with pytest.raises(EventDecodeError):
         decode_value(value)
+
+
+# --- every service's stored event versions keep loading -----------------------------------------
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "events"
+# service -> (its public events, a fresh registry of them); one line per service's contract.
+CONTRACTS: dict[str, tuple[tuple[type[DomainEvent], ...], Callable[[], EventRegistry]]] = {
+    "funding": (FUNDING_EVENTS, funding_registry),
+}
+STORED = [(service, path) for service in CONTRACTS for path in sorted((FIXTURES / service).glob("*.json"))]
+
+
+def _fixture(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("service", sorted(CONTRACTS))
+def test_every_version_of_every_event_has_a_fixture(service) -> None:
+    events, _registry = CONTRACTS[service]
+    kept = {(f["type"], f["schema_version"]) for f in map(_fixture, (FIXTURES / service).glob("*.json"))}
+    written = {(model.event_type, version) for model in events for version in range(1, model.schema_version + 1)}
+    assert written <= kept, f"add a fixture in tests/fixtures/events/{service} for each version: {written - kept}"
+
+
+@pytest.mark.parametrize(("service", "path"), STORED, ids=lambda p: getattr(p, "name", p))
+def test_every_stored_fixture_still_loads(service, path) -> None:
+    stored = _fixture(path)
+    registry = CONTRACTS[service][1]()
+    event = registry.decode(stored["type"], stored["schema_version"], stored["data"])
+    assert event.event_type == stored["type"]
+    if stored["schema_version"] == type(event).schema_version:
+        assert registry.encode(event)[2] == stored["data"]  # current versions round-trip exactly

@@ -1,0 +1,1 @@
+"""The funding service: the grant, its allocations, the co-funding split and the tranches."""

@@ -1,0 +1,1 @@
+"""Funding application layer: commands (load, decide, append) and read-model queries."""
