@@ -29,8 +29,7 @@ from shared.contracts.funding import STREAM_TYPE, Tranche, funding_registry
 from shared.contracts.membership import MemberStatus
 from shared.domain.errors import DomainError
 from shared.domain.fields import Money
-from tests.histories.base import Stored, stored
-from tests.histories.membership import _interleaved
+from tests.histories.base import Stored, interleaved, stored
 
 FUNDERS = ["Bloomberg Philanthropies", "Fondation de France", "Banque des Territoires", "Union européenne"]
 REASONS = ["left the association", "audit", "budget\nvote"]
@@ -98,4 +97,4 @@ def funding_history(seed: int = 45, grants: int = 5) -> list[Stored]:
             for event in events:
                 state = evolve(state, event)
             history += stored(str(grant_id), STREAM_TYPE, events, registry)
-    return _interleaved(history, rng)
+    return interleaved(history, rng)
