@@ -24,6 +24,9 @@ from typing import Any
 import asyncpg
 import pytest
 
+from services.cohorts.projections.directory import COHORT_DIRECTORY
+from services.cohorts.projections.membership_view import MEMBERSHIP_VIEW
+from services.cohorts.projections.roster import COHORT_ROSTER
 from services.membership.projections.directory import MEMBER_DIRECTORY
 from shared.db import create_pool
 from shared.events.codec import decode_value
@@ -37,6 +40,7 @@ from shared.relay.outbox import read_after
 from shared.settings import events_topic
 from tests._db import create_database, database_dsn, drop_database
 from tests.histories.base import Stored
+from tests.histories.cohorts import cohorts_history
 from tests.histories.membership import membership_history
 
 pytestmark = pytest.mark.integration
@@ -52,6 +56,9 @@ class Case:
 
 CASES: dict[str, Case] = {
     "member_directory": Case(MEMBER_DIRECTORY, lambda: {events_topic("membership"): membership_history()}),
+    "cohort_directory": Case(COHORT_DIRECTORY, lambda: {events_topic("cohorts"): cohorts_history()}),
+    "cohort_roster": Case(COHORT_ROSTER, lambda: {events_topic("cohorts"): cohorts_history()}),
+    "cohorts_membership_view": Case(MEMBERSHIP_VIEW, lambda: {events_topic("membership"): membership_history()}),
 }
 
 SEED = 2018
