@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS agents (
     returned_on          date,
     PRIMARY KEY (cohort_id, agent_id)
 );
+CREATE INDEX IF NOT EXISTS agents_by_host ON agents (host_member_id);
 
 -- A log is identified by (agent, day): the same log applied twice is one row.
 CREATE TABLE IF NOT EXISTS absences (
