@@ -28,7 +28,6 @@ from shared.contracts.cohorts import STREAM_TYPE, AgentEnrolled, cohorts_registr
 from shared.domain.errors import DomainError
 from shared.domain.fields import BusinessDate, Command, Email, Name
 from shared.eventstore.base import EventStore
-from shared.projections import ReadModel
 from services.cohorts.application.hosts import host_standing
 from services.cohorts.application.personal_data import AgentDetails, AgentKeys
 from services.cohorts.domain import (
@@ -45,12 +44,12 @@ from services.cohorts.domain import (
 )
 from services.cohorts.domain.commands import CategoryField
 from services.cohorts.domain.fields import Department
-from services.cohorts.projections.membership_view import MEMBERSHIP_VIEW
 
 COHORT_DECIDER: Decider = Decider(STREAM_TYPE, initial, evolve, decide)
 
-# Waits until a read model has applied positions of the topics it reads (shared.runtime.token_waiter).
-WaitForView = Callable[[str, Mapping[str, int]], Awaitable[None]]
+# Waits (bounded) until every local view of another service's topic has applied the positions
+# a request's token names (shared.projections.tokens.TokenWaits.for_command).
+WaitForViews = Callable[[Mapping[str, int]], Awaitable[None]]
 
 
 class EnrolAgentInput(Command):
@@ -83,16 +82,14 @@ class Executed:
 
 
 class CohortCommands:
-    def __init__(self, store: EventStore, pool: asyncpg.Pool, *, wait_for_view: WaitForView | None = None,
-                 membership_view: ReadModel = MEMBERSHIP_VIEW) -> None:
+    def __init__(self, store: EventStore, pool: asyncpg.Pool, *, wait_for_views: WaitForViews | None = None) -> None:
         """``pool``: the cohorts database (local view of membership, agent keys);
-        ``wait_for_view``: the bounded wait for a token (None: decide on the view as it is)."""
+        ``wait_for_views``: the bounded wait for a token (None: decide on the view as it is)."""
         self._store = store
         self._handler = CommandHandler(store, cohorts_registry(), COHORT_DECIDER)
         self._pool = pool
         self.keys = AgentKeys(pool)
-        self._wait_for_view = wait_for_view
-        self._view = membership_view
+        self._wait_for_views = wait_for_views
         self._enrolments = StreamLocks()
 
     async def execute(self, command: CohortInput, meta: RequestMeta = RequestMeta()) -> Executed:
@@ -108,8 +105,8 @@ class CohortCommands:
         return Executed(command.cohort_id, await self._handler.run(str(command.cohort_id), command, meta))
 
     async def _standing(self, host_member_id: UUID, meta: RequestMeta) -> HostStanding:
-        if self._wait_for_view is not None and meta.after:
-            await self._wait_for_view(self._view.name, meta.after)
+        if self._wait_for_views is not None and meta.after:
+            await self._wait_for_views(meta.after)
         return await host_standing(self._pool, host_member_id)
 
     async def _open(self, command: OpenCohort, meta: RequestMeta) -> Executed:

@@ -45,7 +45,7 @@ from uuid import UUID
 import asyncpg
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.cohorts import SealedPersonalData
 from shared.domain.fields import Email, Name
@@ -54,13 +54,18 @@ NONCE_BYTES = 12
 DDL_FILE = Path(__file__).resolve().parents[1] / "migrations" / "000_agent_keys.sql"
 
 
+def agent_keys_ddl() -> str:
+    """The key table's DDL (migrations/000_agent_keys.sql), read when asked, not at import."""
+    return DDL_FILE.read_text()
+
+
 class AgentDetails(BaseModel):
     """An agent's personal data, in clear: only ever in memory."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: Name
-    email: Email | None = None
+    name: Name = Field(repr=False)
+    email: Email | None = Field(None, repr=False)
 
 
 # --- sealing (pure) ----------------------------------------------------------------------------
@@ -137,7 +142,7 @@ class AgentKeys:
         self._pool = pool
 
     async def migrate(self) -> None:
-        await self._pool.execute(DDL_FILE.read_text())
+        await self._pool.execute(agent_keys_ddl())
 
     async def key_for(self, cohort_id: UUID, details: AgentDetails, home_department: str) -> AgentKey:
         """The key of this person in this cohort: theirs if they have one, else a new one.
