@@ -80,7 +80,7 @@ class OpenCohort(Command):
             raise _refuse("workshop_in_days", "a workshop's duration is given in days (duration_days)")
         if kind is CohortKind.LAB:
             if value is None:
-                raise _refuse("missing", "a lab's duration is required, in months")
+                raise _refuse("duration_missing", "a lab's duration is required, in months")
             low, high = LAB_MONTHS
             if not low <= value <= high and not info.data.get("duration_override_reason"):
                 raise _refuse("out_of_range", months_message(value))
@@ -93,7 +93,7 @@ class OpenCohort(Command):
         if kind is CohortKind.LAB and value is not None:
             raise _refuse("lab_in_months", "a lab's duration is given in months (duration_months)")
         if kind is CohortKind.WORKSHOP and value is None:
-            raise _refuse("missing", "a workshop's duration is required, in days")
+            raise _refuse("duration_missing", "a workshop's duration is required, in days")
         return value
 
 
