@@ -11,8 +11,9 @@ by agent, a forgetting by agent).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
+from uuid import UUID
 
 from shared.contracts.cohorts import (
     AbsenceLogged,
@@ -47,8 +48,8 @@ from services.cohorts.domain.commands import (
     WithdrawAgent,
 )
 from services.cohorts.domain.facts import WithFacts
-from services.cohorts.domain.state import AgentState, CoachState, CohortState, SprintState, initial
 from services.cohorts.domain.rules import coach_key
+from services.cohorts.domain.state import AgentState, CoachState, CohortState, SprintState, initial
 
 # --- evolve ---------------------------------------------------------------------------
 
@@ -98,7 +99,7 @@ def evolve(state: CohortState | None, event: CohortEvent) -> CohortState | None:
     return state
 
 
-def _agent(state: CohortState, agent_id, change) -> CohortState:
+def _agent(state: CohortState, agent_id: UUID, change: Callable[[AgentState], AgentState]) -> CohortState:
     agent = state.agents.get(agent_id)
     if agent is None:
         return state
