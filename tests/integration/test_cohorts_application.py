@@ -83,11 +83,11 @@ class Service:
             admitted_on=date(2016, 1, 4), dues_paid_until=2016))
 
     async def open_lab(self, capacity: int = 20, request_id: str | None = None) -> uuid.UUID:
-        done = await self.commands.execute(OpenCohort(
+        cohort_id, _outcome = await self.commands.execute(OpenCohort(
             kind="lab", host_member_id=MULHOUSE, theme="Bibliothèques", project_statement="La carte culture",
             planned_start=date(2016, 6, 1), opened_on=date(2016, 5, 2), duration_months=16, capacity=capacity),
             RequestMeta(request_id=request_id or ""))
-        return done.cohort_id
+        return cohort_id
 
     async def enrol(self, cohort_id: uuid.UUID, name: str = NAME, email: str | None = EMAIL, category: str = "b",
                     request_id: str | None = None, department: str = "Culture"):
@@ -171,21 +171,21 @@ async def test_the_command_waits_for_the_local_view_when_given_a_membership_toke
 
     commands = CohortCommands(service.store, service.pool, wait_for_views=wait_for_views)
     token = {events_topic("membership"): 1}
-    done = await commands.execute(OpenCohort(
+    _cohort_id, outcome = await commands.execute(OpenCohort(
         kind="workshop", host_member_id=MULHOUSE, theme="L'évaluation", project_statement="Les Éclaireurs",
         planned_start=date(2018, 3, 5), opened_on=date(2018, 2, 1), duration_days=2),
         RequestMeta(consistency_token=token))
-    assert waited == [token] and done.outcome.events
+    assert waited == [token] and outcome.events
 
 
 async def test_a_retried_opening_answers_with_the_first_cohort(service: Service):
     await service.admit()
     first = await service.open_lab(request_id="open-mulhouse-1")
-    again = await service.commands.execute(OpenCohort(
+    again, outcome = await service.commands.execute(OpenCohort(
         kind="lab", host_member_id=MULHOUSE, theme="Bibliothèques", project_statement="La carte culture",
         planned_start=date(2016, 6, 1), opened_on=date(2016, 5, 2), duration_months=16),
         RequestMeta(request_id="open-mulhouse-1"))
-    assert again.cohort_id == first and again.outcome.duplicate
+    assert again == first and outcome.duplicate
     assert await service.pool.fetchval("SELECT count(DISTINCT stream_id) FROM events") == 1
 
 
@@ -210,26 +210,32 @@ async def test_25_concurrent_enrolments_into_20_places(service: Service):
 async def test_the_same_person_cannot_be_enrolled_twice(service: Service):
     await service.admit()
     cohort_id = await service.open_lab()
-    first = await service.enrol(cohort_id)
+    first, _ = await service.enrol(cohort_id)
     with pytest.raises(AlreadyExists):  # the same email, whatever the name
         await service.enrol(cohort_id, name="Z. Quatremare", email=EMAIL.upper())
     # Without an email, the same name (accents, case, spaces aside) in the same department.
     await service.enrol(cohort_id, name="Jean-Marc Lefèvre", email=None)
     with pytest.raises(AlreadyExists):
         await service.enrol(cohort_id, name="  jean-marc  LEFEVRE", email=None, department="culture")
-    namesake = await service.enrol(cohort_id, name="Jean-Marc Lefèvre", email=None, department="Espaces verts")
-    assert namesake.agent_id != first.agent_id
+    namesake, _ = await service.enrol(cohort_id, name="Jean-Marc Lefèvre", email=None, department="Espaces verts")
+    assert namesake != first
     assert await service.pool.fetchval("SELECT count(*) FROM agent_keys") == 3
 
 
 async def test_a_retried_enrolment_answers_with_the_first_agent_and_keeps_no_spare_key(service: Service):
     await service.admit()
     cohort_id = await service.open_lab()
-    first = await service.enrol(cohort_id, request_id="enrol-1")
-    again = await service.enrol(cohort_id, request_id="enrol-1")
-    changed = await service.enrol(cohort_id, name="Another Name", email="another@ville.fr", request_id="enrol-1")
-    assert again.outcome.duplicate and changed.outcome.duplicate
-    assert first.agent_id == again.agent_id == changed.agent_id
+    first, _ = await service.enrol(cohort_id, request_id="enrol-1")
+    again, again_outcome = await service.enrol(cohort_id, request_id="enrol-1")
+    changed, changed_outcome = await service.enrol(cohort_id, name="Another Name", email="another@ville.fr",
+                                                   request_id="enrol-1")
+    assert again_outcome.duplicate and changed_outcome.duplicate
+    assert first == again == changed
+    assert await service.pool.fetchval("SELECT count(*) FROM agent_keys") == 1
+    # A request id first used for another command: its first result, and nobody enrolled.
+    await service.commands.execute(StartCohort(cohort_id=cohort_id, on=date(2016, 6, 1)), RequestMeta(request_id="s"))
+    nobody, reused = await service.enrol(cohort_id, name="Nouvelle Personne", email=None, request_id="s")
+    assert nobody is None and reused.duplicate
     assert await service.pool.fetchval("SELECT count(*) FROM agent_keys") == 1
 
 
@@ -255,8 +261,8 @@ async def test_an_agents_name_is_stored_nowhere_in_clear(service: Service):
 async def test_forgetting_destroys_the_key_for_every_query_rebuild_and_replay(service: Service):
     await service.admit()
     cohort_id = await service.open_lab()
-    agent = (await service.enrol(cohort_id, category="c")).agent_id
-    other = (await service.enrol(cohort_id, name="Agent Resté", email=None, category="a")).agent_id
+    agent, _ = await service.enrol(cohort_id, category="c")
+    other, _ = await service.enrol(cohort_id, name="Agent Resté", email=None, category="a")
     await service.commands.execute(StartCohort(cohort_id=cohort_id, on=date(2016, 6, 1)))
     await service.commands.execute(LogAbsence(cohort_id=cohort_id, agent_id=agent, on=date(2016, 6, 6), days=4))
     await service.project()
@@ -264,8 +270,9 @@ async def test_forgetting_destroys_the_key_for_every_query_rebuild_and_replay(se
     filenode = await service.pool.fetchval("SELECT pg_relation_filenode('agent_keys')")
     before = await queries.progress(service.pool, cohort_id, TODAY)
 
-    done = await service.commands.execute(ForgetAgent(cohort_id=cohort_id, agent_id=agent), RequestMeta(request_id="f"))
-    assert [e.event_type for e in done.outcome.events] == ["cohorts.AgentForgotten"]
+    _, forgot = await service.commands.execute(ForgetAgent(cohort_id=cohort_id, agent_id=agent),
+                                               RequestMeta(request_id="f"))
+    assert [e.event_type for e in forgot.events] == ["cohorts.AgentForgotten"]
     await service.project()
 
     # The key is gone, and so is the dead row: VACUUM FULL wrote the table anew.
@@ -296,18 +303,18 @@ async def test_forgetting_destroys_the_key_for_every_query_rebuild_and_replay(se
     assert await service.commands.keys.reveal([entry]) == {}
 
     # Forgetting again is accepted and changes nothing; the retry answers with the first result.
-    retried = await service.commands.execute(ForgetAgent(cohort_id=cohort_id, agent_id=agent),
-                                             RequestMeta(request_id="f"))
-    assert retried.outcome.duplicate
-    again = await service.commands.execute(ForgetAgent(cohort_id=cohort_id, agent_id=agent))
-    assert again.outcome.events == ()
+    _, retried = await service.commands.execute(ForgetAgent(cohort_id=cohort_id, agent_id=agent),
+                                                RequestMeta(request_id="f"))
+    assert retried.duplicate
+    _, again = await service.commands.execute(ForgetAgent(cohort_id=cohort_id, agent_id=agent))
+    assert again.events == ()
 
 
 async def test_forgetting_an_agent_of_another_cohort_destroys_nothing(service: Service):
     await service.admit()
     cohort_id = await service.open_lab()
     other_cohort = await service.open_lab()
-    agent = (await service.enrol(cohort_id)).agent_id
+    agent, _ = await service.enrol(cohort_id)
     with pytest.raises(NotFound, match="not on this cohort's roster"):
         await service.commands.execute(ForgetAgent(cohort_id=other_cohort, agent_id=agent))
     assert await service.pool.fetchval("SELECT count(*) FROM agent_keys WHERE agent_id = $1", agent) == 1
@@ -316,7 +323,7 @@ async def test_forgetting_an_agent_of_another_cohort_destroys_nothing(service: S
 async def test_queries_over_the_read_models(service: Service):
     await service.admit()
     cohort_id = await service.open_lab(capacity=5)
-    agents = [(await service.enrol(cohort_id, name=f"Agent {i}", email=None, category=c)).agent_id
+    agents = [(await service.enrol(cohort_id, name=f"Agent {i}", email=None, category=c))[0]
               for i, c in enumerate("aabc")]
     await service.commands.execute(StartCohort(cohort_id=cohort_id, on=date(2016, 6, 1)))
     await service.project()

@@ -15,7 +15,6 @@ load -> decide -> append.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -72,13 +71,9 @@ class EnrolAgentInput(Command):
 CohortInput = CohortCommand | EnrolAgentInput
 
 
-@dataclass(frozen=True)
-class Executed:
-    """What a command did: its cohort, the agent it enrolled (for an enrolment), the outcome."""
-
-    cohort_id: UUID
-    outcome: CommandOutcome
-    agent_id: UUID | None = None
+# What a command did: the id it created or addressed (the agent's for an enrolment, else the
+# cohort's) and what was stored; the shape every service's execute returns (shared.reactions).
+Executed = tuple[UUID | None, CommandOutcome]
 
 
 class CohortCommands:
@@ -102,7 +97,7 @@ class CohortCommands:
                 return await self._resume(command, meta)
             case ForgetAgent():
                 return await self._forget(command, meta)
-        return Executed(command.cohort_id, await self._handler.run(str(command.cohort_id), command, meta))
+        return command.cohort_id, await self._handler.run(str(command.cohort_id), command, meta)
 
     async def _standing(self, host_member_id: UUID, meta: RequestMeta) -> HostStanding:
         if self._wait_for_views is not None and meta.after:
@@ -113,13 +108,13 @@ class CohortCommands:
         command = command if command.cohort_id else command.model_copy(update={"cohort_id": uuid4()})
         standing = await self._standing(command.host_member_id, meta)
         outcome = await self._handler.run(str(command.cohort_id), WithFacts(command, standing), meta, assume_new=True)
-        return Executed(UUID(outcome.stream_id), outcome)  # a retry: the first attempt's cohort
+        return UUID(outcome.stream_id), outcome  # a retry: the first attempt's cohort
 
     async def _resume(self, command: ResumeCohort, meta: RequestMeta) -> Executed:
         stream = str(command.cohort_id)
         cohort, _version, _position = await self._handler.load(stream)
         standing = HostStanding.NOT_A_MEMBER if cohort is None else await self._standing(cohort.host_member_id, meta)
-        return Executed(command.cohort_id, await self._handler.run(stream, WithFacts(command, standing), meta))
+        return command.cohort_id, await self._handler.run(stream, WithFacts(command, standing), meta)
 
     async def _enrol(self, command: EnrolAgentInput, meta: RequestMeta) -> Executed:
         stream = str(command.cohort_id)
@@ -138,14 +133,16 @@ class CohortCommands:
                     await self.keys.discard(key)
                 raise
             if not outcome.duplicate:
-                return Executed(command.cohort_id, outcome, key.agent_id)
+                return key.agent_id, outcome
             # A retried request: the first attempt enrolled someone (with the same details,
             # the same agent); a key made now is nobody's.
             if key.created:
                 await self.keys.discard(key)
-            return Executed(command.cohort_id, outcome, await self._agent_enrolled_at(stream, outcome.version))
+            return await self._agent_enrolled_at(stream, outcome.version), outcome
 
     async def _agent_enrolled_at(self, stream: str, version: int) -> UUID | None:
+        """The agent the first attempt enrolled; None if the request id was first used for
+        another command (its first result is the answer, and it enrolled nobody)."""
         for envelope in await self._store.read_stream(stream):
             if envelope.version == version and envelope.type == AgentEnrolled.event_type:
                 return UUID(envelope.data["agent_id"])
@@ -153,4 +150,4 @@ class CohortCommands:
 
     async def _forget(self, command: ForgetAgent, meta: RequestMeta) -> Executed:
         await self.keys.forget(command.cohort_id, command.agent_id)
-        return Executed(command.cohort_id, await self._handler.run(str(command.cohort_id), command, meta))
+        return command.cohort_id, await self._handler.run(str(command.cohort_id), command, meta)
