@@ -24,6 +24,9 @@ from typing import Any
 import asyncpg
 import pytest
 
+from services.cohorts.projections.directory import COHORT_DIRECTORY
+from services.cohorts.projections.membership_view import MEMBERSHIP_VIEW as COHORTS_MEMBERSHIP_VIEW
+from services.cohorts.projections.roster import COHORT_ROSTER
 from services.funding.projections.ledger import FUNDING_LEDGER
 from services.funding.projections.membership_view import MEMBERSHIP_VIEW as FUNDING_MEMBERSHIP_VIEW
 from services.membership.projections.directory import MEMBER_DIRECTORY
@@ -39,6 +42,7 @@ from shared.relay.outbox import read_after
 from shared.settings import events_topic
 from tests._db import create_database, database_dsn, drop_database
 from tests.histories.base import Stored
+from tests.histories.cohorts import cohorts_history
 from tests.histories.funding import funding_history
 from tests.histories.membership import membership_history
 
@@ -55,6 +59,10 @@ class Case:
 
 CASES: dict[str, Case] = {
     "member_directory": Case(MEMBER_DIRECTORY, lambda: {events_topic("membership"): membership_history()}),
+    "cohort_directory": Case(COHORT_DIRECTORY, lambda: {events_topic("cohorts"): cohorts_history()}),
+    "cohort_roster": Case(COHORT_ROSTER, lambda: {events_topic("cohorts"): cohorts_history()}),
+    "cohorts_membership_view": Case(COHORTS_MEMBERSHIP_VIEW,
+                                    lambda: {events_topic("membership"): membership_history()}),
     "funding_ledger": Case(FUNDING_LEDGER, lambda: {events_topic("funding"): funding_history()}),
     "funding_membership_view": Case(FUNDING_MEMBERSHIP_VIEW, lambda: {events_topic("membership"): membership_history()}),
 }

@@ -1,0 +1,1 @@
+"""The cohorts service: innovation labs and workshops, their agents, coaches and sprints."""

@@ -1,0 +1,1 @@
+"""Cohorts projections: read models of cohorts and agents, and the local view of membership."""
