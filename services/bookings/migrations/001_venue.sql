@@ -34,9 +34,8 @@ CREATE TABLE IF NOT EXISTS bookings (
     cancel_reason    text,
     position         bigint NOT NULL
 );
--- The calendar of a space, and the free-slot search's "what is booked around this instant".
-CREATE INDEX IF NOT EXISTS bookings_live_by_space ON bookings (space_id, starts_at) WHERE status = 'booked';
-CREATE INDEX IF NOT EXISTS bookings_live_ends ON bookings (space_id, ends_at) WHERE status = 'booked';
+-- The calendar of a space, and the free-slot search's "what is booked that day".
+CREATE INDEX IF NOT EXISTS bookings_live_by_space_day ON bookings (space_id, day, starts_at) WHERE status = 'booked';
 -- An organisation's bookings, and its hours booked in a month.
 CREATE INDEX IF NOT EXISTS bookings_by_organisation ON bookings (organisation_id, starts_at);
 
