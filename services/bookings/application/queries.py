@@ -41,6 +41,7 @@ class CalendarDay:
     windows: list[Window]  # opening hours that day (none: closed that weekday)
     closed_reason: str | None  # closed that day, whatever the weekday's hours
     bookings: list[asyncpg.Record]  # live bookings, in time order
+    version: int  # the space-day stream's version (0: nothing happened that day yet)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Calendar:
 class OrganisationBookings:
     page: Page  # the organisation's bookings (live and cancelled), in time order
     monthly_quota_hours: int | None
+    quota_version: int  # the organisation stream's version (0: no quota ever set)
     month: date  # the first day of the month the figure below is for
     minutes_booked_in_month: int  # live bookings on days of that month
 
@@ -90,8 +92,8 @@ async def calendar_week(pool: asyncpg.Pool, space_id: UUID, day: date) -> Calend
 async def calendar(pool: asyncpg.Pool, space_id: UUID, first: date, days: int) -> Calendar:
     space = await get_space(pool, space_id)
     last = first + timedelta(days=days - 1)
-    closed = {r["day"]: r["reason"] for r in await pool.fetch(
-        f"SELECT day, reason FROM {V}.closed_days WHERE space_id = $1 AND day BETWEEN $2 AND $3",
+    known = {r["day"]: r for r in await pool.fetch(
+        f"SELECT day, closed_reason, version FROM {V}.space_days WHERE space_id = $1 AND day BETWEEN $2 AND $3",
         space_id, first, last)}
     booked: dict[date, list[asyncpg.Record]] = {}
     for row in await pool.fetch(
@@ -104,7 +106,9 @@ async def calendar(pool: asyncpg.Pool, space_id: UUID, first: date, days: int) -
         day = first + timedelta(days=offset)
         windows = [Window(w.opens, w.closes, *window_instants(day, w))
                    for w in sorted(hours, key=lambda w: w.opens) if w.weekday is Weekday.of(day)]
-        out.append(CalendarDay(day, windows, closed.get(day), booked.get(day, [])))
+        stream = known.get(day)
+        out.append(CalendarDay(day, windows, stream["closed_reason"] if stream else None, booked.get(day, []),
+                               stream["version"] if stream else 0))
     return Calendar(space, out)
 
 
@@ -125,7 +129,8 @@ WITH windows AS (
     CROSS JOIN LATERAL jsonb_to_recordset(s.opening_hours) AS w(isodow int, opens time, closes time)
     WHERE w.isodow = extract(isodow FROM d.day)
       AND s.capacity >= $4 AND s.min_length_minutes <= $3 AND $3 <= s.max_length_minutes
-      AND NOT EXISTS (SELECT 1 FROM {V}.closed_days c WHERE c.space_id = s.space_id AND c.day = d.day::date)
+      AND NOT EXISTS (SELECT 1 FROM {V}.space_days c
+                      WHERE c.space_id = s.space_id AND c.day = d.day::date AND c.closed_reason IS NOT NULL)
 ), starts AS (
     SELECT w.*, w.opens_at AS free_from FROM windows w
     UNION
@@ -194,10 +199,11 @@ async def organisation_bookings(pool: asyncpg.Pool, organisation_id: UUID, month
     used = await pool.fetchval(
         f"SELECT coalesce(sum(minutes), 0) FROM {V}.bookings WHERE organisation_id = $1 AND status = 'booked' "
         "AND starts_at >= $2 AND starts_at < $3", organisation_id, start, end)
-    quota = await pool.fetchval(f"SELECT monthly_quota_hours FROM {V}.organisations WHERE organisation_id = $1",
-                                organisation_id)
+    quota = await pool.fetchrow(f"SELECT monthly_quota_hours, version FROM {V}.organisations "
+                                "WHERE organisation_id = $1", organisation_id)
     page = cut(rows, size, lambda row: (row["starts_at"].isoformat(), row["booking_id"]), total)
-    return OrganisationBookings(page, quota, month.replace(day=1), used)
+    return OrganisationBookings(page, quota["monthly_quota_hours"] if quota else None, quota["version"] if quota else 0,
+                                month.replace(day=1), used)
 
 
 async def future_bookings(pool: asyncpg.Pool, organisation_id: UUID, starting_from: datetime) -> list[asyncpg.Record]:

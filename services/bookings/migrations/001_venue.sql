@@ -12,11 +12,14 @@ CREATE TABLE IF NOT EXISTS spaces (
     position            bigint NOT NULL
 );
 
-CREATE TABLE IF NOT EXISTS closed_days (
-    space_id  uuid NOT NULL,
-    day       date NOT NULL,        -- a local (Europe/Paris) date
-    reason    text NOT NULL,
-    position  bigint NOT NULL,
+-- One row per space-day stream that has events: its version (what a command on that day
+-- may pass as expected_version) and its closure.
+CREATE TABLE IF NOT EXISTS space_days (
+    space_id       uuid NOT NULL,
+    day            date NOT NULL,        -- a local (Europe/Paris) date
+    closed_reason  text,                 -- set: closed that day
+    version        int NOT NULL,
+    position       bigint NOT NULL,
     PRIMARY KEY (space_id, day)
 );
 
@@ -41,6 +44,7 @@ CREATE INDEX IF NOT EXISTS bookings_by_organisation ON bookings (organisation_id
 
 CREATE TABLE IF NOT EXISTS organisations (
     organisation_id      uuid PRIMARY KEY,
-    monthly_quota_hours  int NOT NULL,       -- no row: no quota
+    monthly_quota_hours  int,               -- NULL (or no row): no quota
+    version              int NOT NULL,
     position             bigint NOT NULL
 );

@@ -1,4 +1,4 @@
-"""The venue read model: spaces, closed days, bookings and quotas, one row each.
+"""The venue read model: spaces, space-days (version, closure), bookings and quotas, one row each.
 
 Declared once (shared.projections.readmodel): the kit applies it live in batches and rebuilds
 it by folding in memory, from these functions alone. The calendar, the free-slot search and
@@ -14,6 +14,7 @@ from shared.contracts.bookings import (
     OpeningWindow,
     SpaceBooked,
     SpaceDayClosed,
+    SpaceDayEvent,
     SpaceDayReopened,
     SpaceRegistered,
     SpaceUpdated,
@@ -23,7 +24,7 @@ from shared.projections import EventMeta, ReadModel, Row, Table, sql
 from shared.settings import events_topic
 
 spaces = Table("spaces", key="space_id")
-closed_days = Table("closed_days", key=("space_id", "day"))
+space_days = Table("space_days", key=("space_id", "day"))
 bookings = Table("bookings", key="booking_id")
 organisations = Table("organisations", key="organisation_id")
 
@@ -54,14 +55,15 @@ def space_updated(row: Row | None, e: SpaceUpdated, meta: EventMeta) -> Row | No
     return {**row, **changes, "version": meta.version, "position": meta.position}
 
 
-@closed_days.on(SpaceDayClosed)
-def day_closed(row: Row | None, e: SpaceDayClosed, meta: EventMeta) -> Row | None:
-    return {"space_id": e.space_id, "day": e.day, "reason": e.reason, "position": meta.position}
-
-
-@closed_days.on(SpaceDayReopened)
-def day_reopened(row: Row | None, e: SpaceDayReopened, meta: EventMeta) -> Row | None:
-    return None
+@space_days.on(SpaceBooked, BookingCancelled, SpaceDayClosed, SpaceDayReopened)
+def day_changed(row: Row | None, e: SpaceDayEvent, meta: EventMeta) -> Row | None:
+    closed_reason = row["closed_reason"] if row is not None else None
+    if isinstance(e, SpaceDayClosed):
+        closed_reason = e.reason
+    elif isinstance(e, SpaceDayReopened):
+        closed_reason = None
+    return {"space_id": e.space_id, "day": e.day, "closed_reason": closed_reason, "version": meta.version,
+            "position": meta.position}
 
 
 @bookings.on(SpaceBooked)
@@ -83,14 +85,13 @@ def cancelled(row: Row | None, e: BookingCancelled, meta: EventMeta) -> Row | No
 
 @organisations.on(MonthlyQuotaSet)
 def quota_set(row: Row | None, e: MonthlyQuotaSet, meta: EventMeta) -> Row | None:
-    if e.hours is None:
-        return None
-    return {"organisation_id": e.organisation_id, "monthly_quota_hours": e.hours, "position": meta.position}
+    return {"organisation_id": e.organisation_id, "monthly_quota_hours": e.hours, "version": meta.version,
+            "position": meta.position}
 
 
 VENUE = ReadModel(
     name="venue",
     ddl=sql("001_venue.sql", __file__),
     sources={events_topic("bookings"): bookings_registry()},
-    tables=(spaces, closed_days, bookings, organisations),
+    tables=(spaces, space_days, bookings, organisations),
 )
