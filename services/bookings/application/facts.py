@@ -14,7 +14,7 @@ Unavailable when it does not catch up in time):
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import date, datetime
+from datetime import date
 from uuid import UUID
 
 import asyncpg
@@ -23,7 +23,7 @@ from shared.contracts.membership import MemberStatus
 from shared.domain.errors import NotFound
 from shared.eventstore.base import EventStore
 from services.bookings.domain import Booker, BookSpace
-from services.bookings.domain.venue_time import local_instant
+from services.bookings.domain.venue_time import month_bounds
 from services.bookings.projections.collective import COLLECTIVE_MEMBERS
 from services.bookings.projections.venue import VENUE
 
@@ -35,13 +35,6 @@ SELECT coalesce(sum(minutes), 0) FROM {VENUE.name}.bookings
 WHERE organisation_id = $1 AND status = 'booked' AND starts_at >= $2 AND starts_at < $3
   AND NOT (space_id = $4 AND day = $5)"""
 BOOKING_DAY = f"SELECT space_id, day FROM {VENUE.name}.bookings WHERE booking_id = $1"
-
-
-def month_bounds(day: date) -> tuple[datetime, datetime]:
-    """The instants the local month of ``day`` starts and ends (midnight exists every day in Paris)."""
-    first = day.replace(day=1)
-    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return local_instant(first, datetime.min.time()), local_instant(following, datetime.min.time())
 
 
 class VenueFacts:

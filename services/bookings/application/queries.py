@@ -17,9 +17,8 @@ import asyncpg
 from shared.application.paging import Page, cut, decode_page_token, page_size
 from shared.contracts.bookings import VENUE_TIME_ZONE, OpeningWindow, Weekday
 from shared.domain.errors import InvalidArgument, NotFound, Violations
-from services.bookings.application.facts import month_bounds
 from services.bookings.domain.fields import CAPACITY_MAX, MINUTES_PER_DAY
-from services.bookings.domain.venue_time import window_instants
+from services.bookings.domain.venue_time import month_bounds, window_instants
 from services.bookings.projections.collective import COLLECTIVE_MEMBERS
 from services.bookings.projections.venue import VENUE
 

@@ -40,6 +40,14 @@ def window_instants(day: date, window: OpeningWindow) -> tuple[datetime, datetim
                  for t in (window.opens, window.closes))
 
 
+def month_bounds(day: date) -> tuple[datetime, datetime]:
+    """The instants the local month of ``day`` starts and ends (midnight exists every day in
+    Paris: the clocks change at 2 or 3 a.m.)."""
+    first = day.replace(day=1)
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return local_instant(first, time(0)), local_instant(following, time(0))
+
+
 def local(instant: datetime) -> datetime:
     """An instant as Paris wall-clock time."""
     return instant.astimezone(VENUE_TIME_ZONE)

@@ -13,7 +13,7 @@ import pytest
 
 from services.bookings.domain import BookSpace
 from services.bookings.domain.refusals import OutsideOpeningHours
-from services.bookings.domain.venue_time import NoSuchLocalTime, local, local_day, local_instant
+from services.bookings.domain.venue_time import NoSuchLocalTime, local, local_day, local_instant, month_bounds
 from shared.contracts.bookings import Weekday
 from shared.domain.errors import InvalidArgument
 from shared.domain.fields import parse
@@ -74,3 +74,8 @@ def test_the_hour_after_each_change_is_one_instant():
     assert local_instant(SPRING, book("03:00").start) == utc(2018, 3, 25, 1)
     assert local_instant(AUTUMN, book("03:00").start) == utc(2018, 10, 28, 2)
     assert local_instant(AUTUMN, book("01:59").start) == utc(2018, 10, 27, 23, 59)
+
+
+def test_a_month_runs_from_local_midnight_to_local_midnight():
+    assert month_bounds(date(2018, 3, 15)) == (utc(2018, 2, 28, 23), utc(2018, 3, 31, 22))  # ends in summer time
+    assert month_bounds(date(2018, 12, 31)) == (utc(2018, 11, 30, 23), utc(2018, 12, 31, 23))
