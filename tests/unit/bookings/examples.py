@@ -63,8 +63,11 @@ def book(start: str, minutes: int = 120, *, day: date = THURSDAY, organisation=D
 
 
 def on_halle(command, booker: Booker | None = None, space_state=HALLE) -> OnDay:
-    return OnDay(command, space_state, booker if booker is not None else active(command.organisation_id)
-                 if isinstance(command, BookSpace) else None)
+    """A decision on a day of ``space_state``; a booking's organisation is an active member
+    without quota unless ``booker`` says otherwise."""
+    if booker is None and isinstance(command, BookSpace):
+        booker = active(command.organisation_id)
+    return OnDay(command, space_state, booker)
 
 
 def booked(command: BookSpace) -> SpaceBooked:

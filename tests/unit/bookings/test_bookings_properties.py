@@ -6,13 +6,14 @@ emits nothing: a booking is refused with AlreadyExists (its id is on the day), e
 command returns ``[]``.
 
 No double booking: along any history of one space-day (the stream every booking that could
-overlap is decided on), no two live bookings overlap, and every live booking keeps the
-space's rules.
+overlap is decided on), no two live bookings overlap, every live booking lies within that
+local day (so no booking on another day's stream could overlap it), and every live booking
+keeps the space's rules.
 """
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -34,7 +35,7 @@ from services.bookings.domain import (
     space_day,
 )
 from services.bookings.domain.refusals import SlotTaken
-from services.bookings.domain.venue_time import window_instants
+from services.bookings.domain.venue_time import local_day, window_instants
 from shared.contracts.bookings import BookingCancelled, SpaceBooked, SpaceDayClosed, SpaceDayReopened, Weekday
 from shared.domain.errors import AlreadyExists, DomainError
 from tests.unit.bookings.examples import DEMOCRATIE_OUVERTE, DITP, HALLE, NIGHT, REGISTER_HALLE, THURSDAY
@@ -118,6 +119,8 @@ def test_no_two_live_bookings_of_a_space_day_ever_overlap(history):
             assert earlier.ends_at <= later.starts_at
         windows = [window_instants(day, w) for w in space_state.windows_on(day)]
         for booking in live:
+            # within the local day: what lets one stream per space-day hold every possible overlap
+            assert local_day(booking.starts_at) == day == local_day(booking.ends_at - timedelta(microseconds=1))
             assert any(opens <= booking.starts_at and booking.ends_at <= closes for opens, closes in windows)
             assert space_state.min_length_minutes <= booking.minutes <= space_state.max_length_minutes
             assert booking.attendance <= space_state.capacity
