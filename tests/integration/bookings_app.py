@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 import itertools
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from uuid import UUID
@@ -27,6 +27,7 @@ from shared.projections import PositionWaiter, ReadModel, schema
 from shared.projections.applier import apply_events, meta_of
 from shared.projections.readmodel import EventMeta
 from shared.projections.tables import shapes_of
+from shared.projections.tokens import TokenWaits
 from shared.settings import events_topic
 from tests.integration.test_relay_projection import open_store
 
@@ -57,16 +58,13 @@ async def apply(pool: asyncpg.Pool, model: ReadModel, source: str, items: list[t
 
 
 class Waiters:
-    """``wait_for(read model, positions)`` as the service's token waiter does it."""
+    """The service's bounded waits (the kit's TokenWaits) over the read models' checkpoints."""
 
     def __init__(self, pool: asyncpg.Pool) -> None:
-        self.by_model = {m.name: PositionWaiter(pool, m.name, db_poll_interval=0.01) for m in (VENUE, COLLECTIVE_MEMBERS)}
-        self.sources = {m.name: set(m.sources) for m in (VENUE, COLLECTIVE_MEMBERS)}
-
-    async def wait_for(self, model: str, positions: Mapping[str, int]) -> None:
-        for topic, position in positions.items():
-            if topic in self.sources[model]:
-                await self.by_model[model].wait_for(topic, position, WAIT_SECONDS)
+        models = (VENUE, COLLECTIVE_MEMBERS)
+        self.by_model = {m.name: PositionWaiter(pool, m.name, db_poll_interval=0.01) for m in models}
+        self.consistency = TokenWaits(BOOKINGS_TOPIC, {m.name: m.topics for m in models}, {}, self.by_model,
+                                      WAIT_SECONDS)
 
     async def stop(self) -> None:
         for waiter in self.by_model.values():
@@ -151,8 +149,8 @@ async def bookings_app(dsn: str, *, feed: bool = True, max_size: int = 8) -> Asy
     pool = await create_pool(dsn, max_size=4)
     await install(pool, VENUE, COLLECTIVE_MEMBERS)
     waiters = Waiters(pool)
-    facts = VenueFacts(pool, store, waiters.wait_for, BOOKINGS_TOPIC)
-    app = BookingsApp(pool, store, BookingsCommands(store, pool, facts), waiters,
+    facts = VenueFacts(pool, store, waiters.consistency, BOOKINGS_TOPIC)
+    app = BookingsApp(pool, store, BookingsCommands(store, facts), waiters,
                       VenueFeed(pool, store, waiters.by_model[VENUE.name]),
                       Collective(pool, waiters.by_model[COLLECTIVE_MEMBERS.name]))
     task = asyncio.ensure_future(app.venue.run()) if feed else None

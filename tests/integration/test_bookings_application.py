@@ -12,7 +12,6 @@ from services.bookings.application.commands import new_booking_id
 from services.bookings.domain import (
     BookSpace,
     CancelBooking,
-    CancelFutureBookings,
     CloseSpaceDay,
     RegisterSpace,
     SetMonthlyQuota,
@@ -21,7 +20,7 @@ from services.bookings.domain.refusals import ClosedDay, NotAnActiveMember, Over
 from services.bookings.domain.venue_time import local
 from shared.application.requests import RequestMeta
 from shared.contracts.bookings import BookingCancelled, SpaceBooked
-from shared.domain.errors import NotFound
+from shared.domain.errors import InvalidArgument, NotFound
 from tests.integration.bookings_app import BOOKINGS_TOPIC, MEMBERSHIP_TOPIC, BookingsApp, bookings_app
 
 pytestmark = pytest.mark.integration
@@ -56,7 +55,7 @@ async def book(app: BookingsApp, space_id, organisation: str, day: date, start: 
 
 
 async def caught_up(app: BookingsApp) -> None:
-    await app.waiters.wait_for("venue", {BOOKINGS_TOPIC: await app.store.last_position()})
+    await app.waiters.consistency.for_query("venue", {BOOKINGS_TOPIC: await app.store.last_position()})
 
 
 async def test_find_a_free_slot_book_it_and_see_it_in_the_calendar(fresh_dsn: str) -> None:
@@ -161,7 +160,9 @@ async def test_cancel_a_booking_by_its_id(fresh_dsn: str) -> None:
             await app.commands.execute(CancelBooking(booking_id=new_booking_id("never"), reason="x"))
 
 
-async def test_cancel_future_bookings_keeps_the_past_and_a_rerun_cancels_nothing_more(fresh_dsn: str) -> None:
+async def test_future_bookings_are_those_a_departure_cancels_and_cancelling_again_stores_nothing(
+        fresh_dsn: str) -> None:
+    # What the reaction to MemberLeft does (phase B): list, then cancel each keyed by booking id.
     async with bookings_app(fresh_dsn) as app:
         [halle] = await register(app, HALLE)
         await app.collective.admit("DITP")
@@ -170,17 +171,28 @@ async def test_cancel_future_bookings_keeps_the_past_and_a_rerun_cancels_nothing
         under_way, _ = await book(app, halle, "DITP", FRIDAY, "10:00", 120)
         future = [(await book(app, halle, "DITP", FRIDAY + timedelta(days=7 * i), "14:00", 60))[0] for i in (0, 1)]
         others, _ = await book(app, halle, "Démocratie ouverte", FRIDAY, "18:00", 60)
-        leave = CancelFutureBookings(organisation_id=app.collective.member_id("DITP"), reason="a quitté le collectif",
-                                     starting_from=datetime(2018, 3, 16, 10, 30, tzinfo=UTC))
-        meta = RequestMeta(request_id="member-left-ditp")
-        done = await app.commands.cancel_future_bookings(leave, meta)
-        assert sorted(b for b, _ in done) == sorted(future) and all(o.events for _, o in done)
-        assert await app.commands.cancel_future_bookings(leave, meta) == []  # nothing left to cancel
+        ditp = app.collective.member_id("DITP")
         await caught_up(app)
+        rows = await queries.future_bookings(app.pool, ditp, datetime(2018, 3, 16, 10, 30, tzinfo=UTC))
+        assert [r["booking_id"] for r in rows] == future  # in time order; the past and the one under way stay
+
+        async def cancel_each():
+            return [(await app.commands.execute(CancelBooking(booking_id=r["booking_id"], reason="a quitté le collectif"),
+                                                RequestMeta(request_id=f"bookings_on_leave:event-1:{r['booking_id']}")))[1]
+                    for r in rows]
+
+        first = await cancel_each()
+        assert all(len(o.events) == 1 for o in first)
+        replayed = await cancel_each()  # the same inbound event again: the same request ids
+        assert all(o.duplicate and o.position == f.position for o, f in zip(replayed, first))
+        await caught_up(app)
+        assert await queries.future_bookings(app.pool, ditp, datetime(2018, 3, 16, 10, 30, tzinfo=UTC)) == []
         status = {r["booking_id"]: r["status"] for r in (await queries.organisation_bookings(
-            app.pool, app.collective.member_id("DITP"), THURSDAY)).page.rows}
+            app.pool, ditp, THURSDAY)).page.rows}
         assert status == {past: "booked", under_way: "booked", future[0]: "cancelled", future[1]: "cancelled"}
         assert (await queries.get_booking(app.pool, others))["status"] == "booked"
+        with pytest.raises(InvalidArgument):
+            await queries.future_bookings(app.pool, ditp, datetime(2018, 3, 16))
 
 
 @pytest.mark.parametrize(("day", "utc_start", "local_end"), [

@@ -61,7 +61,7 @@ async def check_exactly_one(results: list, app: BookingsApp, space_id) -> None:
     assert all(e.subject.startswith(slot) for e in lost), {e.subject for e in lost}
     stream = await app.store.read_stream(space_day_stream_id(space_id, THURSDAY))
     assert [e.type for e in stream] == [SpaceBooked.event_type]
-    await app.waiters.wait_for("venue", {BOOKINGS_TOPIC: await app.store.last_position()})
+    await app.waiters.consistency.for_query("venue", {BOOKINGS_TOPIC: await app.store.last_position()})
     [day] = (await queries.calendar_day(app.pool, space_id, THURSDAY)).days
     assert [b["booking_id"] for b in day.bookings] == [winner]
 

@@ -29,11 +29,13 @@ compensation path, for a rule of fairness between 17 organisations; not worth it
 
 Cancelling the future bookings of an organisation
 -------------------------------------------------
-What the reaction to "member left the collective" (phase B) calls: the venue read model, once
-it holds everything the store had committed, lists the organisation's live bookings from an
-instant on (queries.future_bookings); each is cancelled on its own space-day stream with a
-request id derived from the request's and the booking's, so running it again (a redelivered
-or replayed MemberLeft) cancels nothing more.
+What the reaction to "member left the collective" needs: the query of its live bookings from
+an instant on (queries.future_bookings, over the venue once it holds the store: the kit's
+``ctx.read``), and CancelBooking for each, keyed by booking id (the kit derives the request
+id from the inbound event and the key, so a replay cancels nothing more). CancelBooking finds
+the booking's stream in the venue (a row found is right at once; a miss waits for the venue to
+hold the store, then is NotFound). See docs/bookings.md for the booking that races the
+departure.
 """
 from __future__ import annotations
 
@@ -41,13 +43,10 @@ import asyncio
 import uuid
 from uuid import UUID
 
-import asyncpg
-
 from shared.application.command_handler import CommandHandler, CommandOutcome, StreamLocks
 from shared.application.decider import Decider
 from shared.application.requests import RequestMeta
 from shared.contracts.bookings import (
-    BOOKING_ID_NAMESPACE,
     ORGANISATION_STREAM_TYPE,
     SPACE_DAY_STREAM_TYPE,
     SPACE_STREAM_TYPE,
@@ -59,12 +58,10 @@ from shared.contracts.bookings import (
 )
 from shared.eventstore.base import EventStore
 from services.bookings.application.facts import VenueFacts
-from services.bookings.application.queries import future_bookings
 from services.bookings.domain import (
     BookingsCommand,
     BookSpace,
     CancelBooking,
-    CancelFutureBookings,
     CloseSpaceDay,
     OnDay,
     RegisterSpace,
@@ -93,12 +90,11 @@ def new_booking_id(request_id: str | None) -> UUID:
 
 
 class BookingsCommands:
-    def __init__(self, store: EventStore, pool: asyncpg.Pool, facts: VenueFacts) -> None:
+    def __init__(self, store: EventStore, facts: VenueFacts) -> None:
         registry = bookings_registry()
         self._spaces = CommandHandler(store, registry, SPACE_DECIDER)
         self._days = CommandHandler(store, registry, SPACE_DAY_DECIDER)
         self._organisations = CommandHandler(store, registry, ORGANISATION_DECIDER)
-        self._pool = pool
         self._facts = facts
         self._quota_locks = StreamLocks()  # per organisation, for its quota-bound bookings
 
@@ -125,19 +121,6 @@ class BookingsCommands:
                 return command.organisation_id, await self._organisations.run(stream, command, meta)
         raise TypeError(f"not a bookings command: {type(command).__name__}")
 
-    async def cancel_future_bookings(self, command: CancelFutureBookings,
-                                     meta: RequestMeta = RequestMeta()) -> list[tuple[UUID, CommandOutcome]]:
-        """Cancels each live booking of the organisation from ``starting_from`` on; returns
-        (booking id, outcome) for each (an outcome without events: it was cancelled already)."""
-        await self._facts.venue_caught_up()
-        cancelled = []
-        for row in await future_bookings(self._pool, command.organisation_id, command.starting_from):
-            cancel = CancelBooking(booking_id=row["booking_id"], reason=command.reason)
-            one = meta.model_copy(update={"request_id": _derived(meta.request_id, row["booking_id"])})
-            outcome = await self._days.run(space_day_stream_id(row["space_id"], row["day"]), OnDay(cancel), one)
-            cancelled.append((row["booking_id"], outcome))
-        return cancelled
-
     async def _space(self, space_id: UUID) -> SpaceState | None:
         state, _version, _position = await self._spaces.load(space_stream_id(space_id))
         return state
@@ -155,7 +138,3 @@ class BookingsCommands:
             booker = await self._facts.booker(command, hours, meta.after)
             return await self._days.run(stream, OnDay(command, space_state, booker), meta)
 
-
-def _derived(request_id: str | None, booking_id: UUID) -> str | None:
-    """One request id per booking a request cancels (bounded length, stable across runs)."""
-    return str(uuid.uuid5(BOOKING_ID_NAMESPACE, f"cancel:{request_id}:{booking_id}")) if request_id else None

@@ -2,15 +2,14 @@
 
 Building one validates every field at once (pydantic reports each bad field at its path), so
 the deciders only see well-formed input and check the rules that need state or outside facts.
-The domain has no clock: a slot is a local date and time given by the client, and the instant
-before which "future bookings" are kept is given by the caller.
+The domain has no clock: a slot is a local date and time given by the client.
 """
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from pydantic import AwareDatetime, ValidationInfo, field_validator
+from pydantic import ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from shared.domain.fields import BusinessDate, Command, Reason
@@ -107,16 +106,6 @@ class BookSpace(Command):
 
 class CancelBooking(Command):
     booking_id: UUID
-    reason: Reason
-
-
-class CancelFutureBookings(Command):
-    """Every booking of ``organisation_id`` that starts at or after ``starting_from`` is
-    cancelled with ``reason``; the bookings before stay as they were (what the reaction to a
-    member leaving the collective issues)."""
-
-    organisation_id: UUID
-    starting_from: AwareDatetime
     reason: Reason
 
 

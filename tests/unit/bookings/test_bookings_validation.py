@@ -10,7 +10,6 @@ import pytest
 from services.bookings.domain import (
     BookSpace,
     CancelBooking,
-    CancelFutureBookings,
     CloseSpaceDay,
     RegisterSpace,
     SetMonthlyQuota,
@@ -122,10 +121,6 @@ def test_cancellations_closures_and_quotas_are_validated():
     assert set(refused(CancelBooking, booking_id="b", reason=HUGE)) == {"booking_id", "reason"}
     assert set(refused(CloseSpaceDay, space_id=HALLE_ID, day=date(1999, 1, 1), reason="")) == {"day", "reason"}
     assert "between 1 and 744" in refused(SetMonthlyQuota, organisation_id=DITP, hours=0)["hours"]
-    assert set(refused(CancelFutureBookings, organisation_id=DITP, starting_from=datetime(2018, 3, 1),
-                       reason="left")) == {"starting_from"}  # a naive instant names no moment
-    assert parse(CancelFutureBookings, organisation_id=DITP, starting_from=datetime(2018, 3, 1, tzinfo=UTC),
-                 reason="left")
 
 
 def test_unknown_fields_are_refused():
