@@ -3,7 +3,7 @@ wait for, and the queries (calendar, free slots, an organisation's bookings)."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -17,9 +17,10 @@ from services.bookings.domain import (
     SetMonthlyQuota,
 )
 from services.bookings.domain.refusals import ClosedDay, NotAnActiveMember, OverQuota, SlotTaken
-from services.bookings.domain.venue_time import local
+from services.bookings.domain.venue_time import local, window_instants
 from shared.application.requests import RequestMeta
-from shared.contracts.bookings import BookingCancelled, SpaceBooked
+from shared.contracts.bookings import VENUE_TIME_ZONE, BookingCancelled, OpeningWindow, SpaceBooked, Weekday
+from shared.db import create_pool
 from shared.domain.errors import InvalidArgument, NotFound
 from tests.integration.bookings_app import BOOKINGS_TOPIC, MEMBERSHIP_TOPIC, BookingsApp, bookings_app
 
@@ -244,3 +245,17 @@ async def test_the_free_slot_search_skips_closed_days_small_rooms_and_lengths_ou
         first = await queries.free_slots(app.pool, THURSDAY, FRIDAY, 60, 10, requested_size=2)
         rest = await queries.free_slots(app.pool, THURSDAY, FRIDAY, 60, 10, page_token=first.next_page_token)
         assert len(first.rows) == 2 and len(rest.rows) == 1 and first.total_size == 3 and not rest.next_page_token
+
+
+@pytest.mark.parametrize("wall", ["2018-03-25 02:30", "2018-10-28 02:30", "2018-10-28 01:59", "2018-03-25 03:00"])
+async def test_postgres_and_the_decider_read_a_window_bound_as_the_same_instant(fresh_dsn: str, wall: str) -> None:
+    # The free-slot search computes opening windows in SQL, the decider in Python: a bound in the
+    # spring gap or the autumn fold must mean the same instant to both.
+    day, at = date.fromisoformat(wall[:10]), datetime.strptime(wall[11:], "%H:%M").time()
+    opens, _ = window_instants(day, OpeningWindow(weekday=Weekday.of(day), opens=at, closes=time(23, 59)))
+    pool = await create_pool(fresh_dsn, max_size=1)
+    try:
+        in_sql = await pool.fetchval("SELECT ($1::date + $2::time) AT TIME ZONE $3", day, at, VENUE_TIME_ZONE.key)
+    finally:
+        await pool.close()
+    assert in_sql == opens

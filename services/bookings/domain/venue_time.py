@@ -5,9 +5,10 @@ four-hour booking on the night the clocks go forward ends five wall-clock hours 
 wall-clock times a night a year are special:
 - in the spring gap (02:00-03:00 on the last Sunday of March) no instant has that local time;
 - in the autumn fold (02:00-03:00 on the last Sunday of October) two instants have it.
-A booking may not *start* at either (the caller must say which instant it means), while an
-opening window bound that falls there is read as zoneinfo reads it (the offset before the
-change, ``fold=0``); the venue is not open at 2 a.m. in practice.
+A booking may not *start* at either (the caller must say which instant it means). An opening
+window bound that falls there is read as Postgres reads a local time (the free-slot search
+computes windows in SQL, and it must agree with the decider): in the gap with the offset
+before the change, in the fold as its later occurrence. The venue is rarely open at 2 a.m.
 """
 from __future__ import annotations
 
@@ -20,24 +21,43 @@ class NoSuchLocalTime(ValueError):
     """A local time that names no instant, or two, on that day."""
 
 
+def instants(day: date, at: time) -> list[datetime]:
+    """Every instant (UTC) that is ``at`` on ``day`` in Paris, in order: one, none (the spring
+    gap) or two (the autumn fold)."""
+    wall = datetime.combine(day, at)
+    found: list[datetime] = []
+    for fold in (0, 1):
+        instant = wall.replace(tzinfo=VENUE_TIME_ZONE, fold=fold).astimezone(UTC)
+        if instant.astimezone(VENUE_TIME_ZONE).replace(tzinfo=None) == wall and instant not in found:
+            found.append(instant)
+    return sorted(found)
+
+
 def local_instant(day: date, at: time) -> datetime:
     """The one instant (UTC) that is ``at`` on ``day`` in Paris; NoSuchLocalTime if there is
     none (spring gap) or two (autumn fold)."""
-    wall = datetime.combine(day, at)
-    first, second = wall.replace(tzinfo=VENUE_TIME_ZONE, fold=0), wall.replace(tzinfo=VENUE_TIME_ZONE, fold=1)
-    if first.utcoffset() != second.utcoffset():
-        if first.astimezone(UTC).astimezone(VENUE_TIME_ZONE).replace(tzinfo=None) != wall:
+    match instants(day, at):
+        case [one]:
+            return one
+        case []:
             raise NoSuchLocalTime(f"{at:%H:%M} does not exist on {day.isoformat()} in Paris "
                                   "(the clocks go forward an hour)")
-        raise NoSuchLocalTime(f"{at:%H:%M} happens twice on {day.isoformat()} in Paris "
-                              "(the clocks go back an hour): start before 02:00 or from 03:00")
-    return first.astimezone(UTC)
+    raise NoSuchLocalTime(f"{at:%H:%M} happens twice on {day.isoformat()} in Paris "
+                          "(the clocks go back an hour): start before 02:00 or from 03:00")
 
 
 def window_instants(day: date, window: OpeningWindow) -> tuple[datetime, datetime]:
-    """When a window opens and closes on ``day``, as instants (bounds read with ``fold=0``)."""
-    return tuple(datetime.combine(day, t, VENUE_TIME_ZONE).astimezone(UTC)  # type: ignore[return-value]
-                 for t in (window.opens, window.closes))
+    """When a window opens and closes on ``day``, as instants (see above for 2 a.m. on the
+    nights the clocks change)."""
+    return _as_postgres_reads(day, window.opens), _as_postgres_reads(day, window.closes)
+
+
+def _as_postgres_reads(day: date, at: time) -> datetime:
+    found = instants(day, at)
+    if found:
+        return found[-1]  # in the fold: the later one
+    # in the gap: with the offset before the change
+    return datetime.combine(day, at).replace(tzinfo=VENUE_TIME_ZONE, fold=0).astimezone(UTC)
 
 
 def month_bounds(day: date) -> tuple[datetime, datetime]:

@@ -7,19 +7,28 @@ appears on the local day it was booked for, which is not always its UTC date.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 
 from services.bookings.domain import BookSpace
 from services.bookings.domain.refusals import OutsideOpeningHours
-from services.bookings.domain.venue_time import NoSuchLocalTime, local, local_day, local_instant, month_bounds
-from shared.contracts.bookings import Weekday
+from services.bookings.domain.venue_time import (
+    NoSuchLocalTime,
+    instants,
+    local,
+    local_day,
+    local_instant,
+    month_bounds,
+    window_instants,
+)
+from shared.contracts.bookings import OpeningWindow, Weekday
 from shared.domain.errors import InvalidArgument
 from shared.domain.fields import parse
 from tests.unit.bookings.examples import NIGHT, NIGHT_ID, book, booked, days, on_halle, utc
 
 SPRING, AUTUMN = date(2018, 3, 25), date(2018, 10, 28)
+THURSDAY_2018_03_15 = date(2018, 3, 15)
 
 
 def test_across_the_spring_change_four_hours_end_five_wall_clock_hours_later():
@@ -79,3 +88,18 @@ def test_the_hour_after_each_change_is_one_instant():
 def test_a_month_runs_from_local_midnight_to_local_midnight():
     assert month_bounds(date(2018, 3, 15)) == (utc(2018, 2, 28, 23), utc(2018, 3, 31, 22))  # ends in summer time
     assert month_bounds(date(2018, 12, 31)) == (utc(2018, 11, 30, 23), utc(2018, 12, 31, 23))
+
+
+def test_a_wall_clock_time_names_one_instant_none_or_two():
+    assert instants(THURSDAY_2018_03_15, time(2, 30)) == [utc(2018, 3, 15, 1, 30)]
+    assert instants(SPRING, time(2, 30)) == []
+    assert instants(AUTUMN, time(2, 30)) == [utc(2018, 10, 28, 0, 30), utc(2018, 10, 28, 1, 30)]
+
+
+def test_a_window_bound_at_2am_on_a_change_night_is_read_as_postgres_reads_it():
+    # (tests/integration/test_bookings_application.py checks it against Postgres itself)
+    def opens(day: date, at: time):
+        return window_instants(day, OpeningWindow(weekday=Weekday.of(day), opens=at, closes=time(23, 59)))[0]
+
+    assert opens(SPRING, time(2, 30)) == utc(2018, 3, 25, 1, 30)  # the offset before the change: 03:30 CEST
+    assert opens(AUTUMN, time(2, 30)) == utc(2018, 10, 28, 1, 30)  # the later 02:30, in CET
