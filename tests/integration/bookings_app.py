@@ -78,6 +78,7 @@ class VenueFeed:
         self.pool, self.store, self.waiter = pool, store, waiter
         self.registry = VENUE.sources[BOOKINGS_TOPIC]
         self.position = 0
+        self.paused = False  # a worker that lags: nothing more is applied while set
 
     async def catch_up(self) -> None:
         while envelopes := await self.store.read_all(self.position, 1000):
@@ -87,7 +88,8 @@ class VenueFeed:
 
     async def run(self) -> None:
         while True:
-            await self.catch_up()
+            if not self.paused:
+                await self.catch_up()
             await asyncio.sleep(0.005)
 
 
