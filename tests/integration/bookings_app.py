@@ -79,8 +79,19 @@ class VenueFeed:
         self.registry = VENUE.sources[BOOKINGS_TOPIC]
         self.position = 0
         self.paused = False  # a worker that lags: nothing more is applied while set
+        self._lock = asyncio.Lock()
+
+    async def pause(self) -> None:
+        """From now on nothing is applied until ``paused`` is cleared (an apply under way ends first)."""
+        self.paused = True
+        async with self._lock:
+            pass
 
     async def catch_up(self) -> None:
+        async with self._lock:
+            await self._catch_up()
+
+    async def _catch_up(self) -> None:
         while envelopes := await self.store.read_all(self.position, 1000):
             items = [(self.registry.decode(e.type, e.schema_version, e.data), meta_of(e)) for e in envelopes]
             self.position = envelopes[-1].position
@@ -88,8 +99,9 @@ class VenueFeed:
 
     async def run(self) -> None:
         while True:
-            if not self.paused:
-                await self.catch_up()
+            async with self._lock:
+                if not self.paused:
+                    await self._catch_up()
             await asyncio.sleep(0.005)
 
 
