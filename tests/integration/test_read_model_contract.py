@@ -24,6 +24,8 @@ from typing import Any
 import asyncpg
 import pytest
 
+from services.bookings.projections.collective import COLLECTIVE_MEMBERS
+from services.bookings.projections.venue import VENUE
 from services.cohorts.projections.directory import COHORT_DIRECTORY
 from services.cohorts.projections.membership_view import MEMBERSHIP_VIEW as COHORTS_MEMBERSHIP_VIEW
 from services.cohorts.projections.roster import COHORT_ROSTER
@@ -42,6 +44,7 @@ from shared.relay.outbox import read_after
 from shared.settings import events_topic
 from tests._db import create_database, database_dsn, drop_database
 from tests.histories.base import Stored
+from tests.histories.bookings import bookings_history
 from tests.histories.cohorts import cohorts_history
 from tests.histories.funding import funding_history
 from tests.histories.membership import membership_history
@@ -65,6 +68,8 @@ CASES: dict[str, Case] = {
                                     lambda: {events_topic("membership"): membership_history()}),
     "funding_ledger": Case(FUNDING_LEDGER, lambda: {events_topic("funding"): funding_history()}),
     "funding_membership_view": Case(FUNDING_MEMBERSHIP_VIEW, lambda: {events_topic("membership"): membership_history()}),
+    "bookings_venue": Case(VENUE, lambda: {events_topic("bookings"): bookings_history()}),
+    "bookings_collective_members": Case(COLLECTIVE_MEMBERS, lambda: {events_topic("membership"): membership_history()}),
 }
 
 SEED = 2018

@@ -10,6 +10,7 @@ from typing import ClassVar
 
 import pytest
 
+from shared.contracts.bookings import BOOKINGS_EVENTS, bookings_registry
 from shared.contracts.funding import FUNDING_EVENTS, funding_registry
 from shared.events.base import DomainEvent
 from shared.events.codec import decode_value, header, to_kafka
@@ -92,6 +93,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "events"
 # service -> (its public events, a fresh registry of them); one line per service's contract.
 CONTRACTS: dict[str, tuple[tuple[type[DomainEvent], ...], Callable[[], EventRegistry]]] = {
     "funding": (FUNDING_EVENTS, funding_registry),
+    "bookings": (BOOKINGS_EVENTS, bookings_registry),
 }
 STORED = [(service, path) for service in CONTRACTS for path in sorted((FIXTURES / service).glob("*.json"))]
 

@@ -1,0 +1,1 @@
+"""Bookings application layer: commands (facts -> load -> decide -> append) and read-model queries."""

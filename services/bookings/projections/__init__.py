@@ -1,0 +1,2 @@
+"""Bookings read models: the venue (from lab27.bookings.events) and the local view of the
+halles-civiques collective (from lab27.membership.events)."""
