@@ -11,6 +11,7 @@ import os
 import signal
 from collections.abc import AsyncIterator, Callable
 
+import asyncpg
 import grpc
 import pydantic
 import pytest
@@ -19,7 +20,14 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from shared.domain import errors
 from shared.eventstore.base import WrongExpectedVersion
-from shared.grpc.client import correlation_id_of, error_info, field_violations, precondition_violations, rich_status
+from shared.grpc.client import (
+    correlation_id_of,
+    error_info,
+    field_violations,
+    precondition_violations,
+    retry_delay,
+    rich_status,
+)
 from shared.grpc.correlation import CORRELATION_ID_KEY, current_correlation_id
 from shared.grpc.server import GrpcServer, create_server, serve_until_signal
 
@@ -61,6 +69,13 @@ FAILURES: dict[str, Callable[[], Exception]] = {
     "unavailable": lambda: errors.Unavailable("read model lagging"),
     "not_implemented": lambda: NotImplementedError("Method not implemented!"),
     "bug": lambda: RuntimeError("secret database password in traceback"),
+    # What asyncpg raises when Postgres goes away or is not back yet (shared.db.is_unavailable).
+    "db_lost": lambda: asyncpg.ConnectionDoesNotExistError("connection was closed in the middle of operation"),
+    "db_refused": lambda: ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)"),
+    "db_starting": lambda: asyncpg.CannotConnectNowError("the database system is starting up"),
+    "db_shutting_down": lambda: asyncpg.AdminShutdownError("terminating connection due to administrator command"),
+    # A request the database refuses is the client's or a bug, not an outage.
+    "db_bad_query": lambda: asyncpg.UndefinedTableError('relation "nope" does not exist'),
 }
 
 
@@ -170,6 +185,22 @@ async def test_a_bug_is_internal_with_correlation_id_and_no_traceback(channel) -
     everything_sent = error.details() + repr(error.trailing_metadata()) + repr(error.initial_metadata())
     assert "Traceback" not in everything_sent and "secret" not in everything_sent
     assert correlation_id_of(error.trailing_metadata()) == "corr-bug-1"
+
+
+@pytest.mark.parametrize("failure", ["db_lost", "db_refused", "db_starting", "db_shutting_down"])
+async def test_a_database_outage_is_unavailable_with_a_retry_hint(channel, failure) -> None:
+    """Clients retry UNAVAILABLE (never INTERNAL): a lost connection or a database starting up or
+    shutting down says so, with google.rpc.RetryInfo."""
+    error = await call_failing(channel, failure)
+    assert error.code() == grpc.StatusCode.UNAVAILABLE
+    assert error.details().startswith("the database is unavailable (") and "retry" in error.details()
+    assert error_info(error).reason == "DATABASE_UNAVAILABLE"
+    assert retry_delay(error) == 1.0
+
+
+async def test_a_query_the_database_refuses_is_still_internal(channel) -> None:
+    error = await call_failing(channel, "db_bad_query")
+    assert error.code() == grpc.StatusCode.INTERNAL and retry_delay(error) is None
 
 
 async def test_streaming_methods_map_errors_too(channel) -> None:
