@@ -247,7 +247,8 @@ class ProjectionRunner:
                     async with self._locks[name]:
                         gaps = await self.appliers[name].apply(messages)
                     break
-                except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError) as exc:
+                # InternalClientError: a connection Postgres dropped as it crashed (shared.db).
+                except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError, asyncpg.InternalClientError) as exc:
                     log.warning("projection %s: %s: %s; retrying in %.2fs", name, type(exc).__name__, exc, backoff)
                     await asyncio.sleep(backoff)
                     backoff = min(backoff * 2, 2.0)
