@@ -142,7 +142,7 @@ class ServiceRuntime:
                 self._stops.append((f"waiter {projection.name}", waiter.stop))
                 infra.waiters[projection.name] = waiter
         servicers, names = self.parts.api(infra)
-        self.server = create_server(servicers, names, s.grpc_host, s.grpc_port)
+        self.server = create_server(servicers, names, s.grpc_host, s.grpc_port, max_in_flight=s.max_in_flight)
         await self.server.start()
         self._stops.append(("grpc", lambda: self.server.stop(grace=5.0)))
 

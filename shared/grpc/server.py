@@ -19,6 +19,7 @@ from grpc_health.v1 import health as grpc_health
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from shared.grpc.admission import Admission
 from shared.grpc.handlers import CallInterceptor
 
 log = structlog.get_logger("shared.grpc.server")
@@ -38,6 +39,7 @@ class GrpcServer:
     port: int
     health: grpc_health.aio.HealthServicer
     service_names: tuple[str, ...]
+    admission: Admission | None = None  # the bound on commands in flight (max_in_flight)
 
     async def start(self) -> None:
         await self.server.start()
@@ -56,14 +58,17 @@ def create_server(
     service_names: Sequence[str],
     host: str = "127.0.0.1",
     port: int = 0,
+    max_in_flight: int = 0,
 ) -> GrpcServer:
     """Build and bind a server; port 0 binds a free port (read it from ``.port``).
 
     ``service_names`` are the full proto names (e.g. "lab27.membership.v1.MembershipService")
-    that health reports on and reflection lists.
+    that health reports on and reflection lists. ``max_in_flight``: commands past that many
+    in flight are answered RESOURCE_EXHAUSTED (shared.grpc.admission); 0: no bound.
     """
+    admission = Admission(max_in_flight)
     server = grpc.aio.server(
-        interceptors=[CallInterceptor()],
+        interceptors=[CallInterceptor(admission)],
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
@@ -79,7 +84,8 @@ def create_server(
     bound_port = server.add_insecure_port(f"{host}:{port}")
     if bound_port == 0:
         raise OSError(f"could not bind gRPC server to {host}:{port}")
-    return GrpcServer(server=server, port=bound_port, health=health_servicer, service_names=tuple(service_names))
+    return GrpcServer(server=server, port=bound_port, health=health_servicer, service_names=tuple(service_names),
+                      admission=admission)
 
 
 async def serve_until_signal(

@@ -278,3 +278,54 @@ def health_status(running: GrpcServer) -> str:
     # Read the servicer's table directly: the server no longer accepts calls to ask it.
     status = running.health._server_status[SERVICE]  # noqa: SLF001
     return health_pb2.HealthCheckResponse.ServingStatus.Name(status)
+
+
+async def test_commands_past_the_bound_are_refused_at_once_and_queries_are_not() -> None:
+    """MAX_IN_FLIGHT: the third command while two are in flight is RESOURCE_EXHAUSTED with a
+    retry hint, before the servicer runs; queries and health are served meanwhile; once the
+    load drops, commands are admitted again."""
+    from lab27.membership.v1 import membership_pb2 as pb
+    from lab27.membership.v1 import membership_pb2_grpc
+
+    gate = asyncio.Event()
+    entered: list[str] = []
+
+    class Held(membership_pb2_grpc.MembershipServiceServicer):
+        async def AdmitMember(self, request, context):
+            entered.append(request.request_id)
+            await gate.wait()
+            return pb.AdmitMemberResponse(member_id=request.request_id)
+
+        async def GetMember(self, request, context):
+            return pb.GetMemberResponse(member=pb.Member(member_id=request.member_id))
+
+    name = pb.DESCRIPTOR.services_by_name["MembershipService"].full_name
+    running = create_server([(membership_pb2_grpc.add_MembershipServiceServicer_to_server, Held())], [name],
+                            host="127.0.0.1", port=0, max_in_flight=2)
+    await running.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{running.port}") as channel:
+            stub = membership_pb2_grpc.MembershipServiceStub(channel)
+            held = [asyncio.ensure_future(stub.AdmitMember(pb.AdmitMemberRequest(request_id=f"r{i}"), timeout=10))
+                    for i in range(2)]
+            while len(entered) < 2:
+                await asyncio.sleep(0.01)
+            with pytest.raises(grpc.aio.AioRpcError) as raised:
+                await stub.AdmitMember(pb.AdmitMemberRequest(request_id="r3"), timeout=2)
+            error = raised.value
+            assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+            assert "overloaded" in error.details() and retry_delay(error) == 0.05
+            assert error_info(error).reason == "OVERLOADED"
+            assert entered == ["r0", "r1"]  # refused before the servicer ran
+            assert (await stub.GetMember(pb.GetMemberRequest(member_id="m"), timeout=2)).member.member_id == "m"
+            health = health_pb2_grpc.HealthStub(channel)
+            assert (await health.Check(health_pb2.HealthCheckRequest(), timeout=2)).status == \
+                health_pb2.HealthCheckResponse.SERVING
+            assert (running.admission.in_flight, running.admission.refused) == (2, 1)
+
+            gate.set()
+            assert [r.member_id for r in await asyncio.gather(*held)] == ["r0", "r1"]
+            again = await stub.AdmitMember(pb.AdmitMemberRequest(request_id="r4"), timeout=2)
+            assert again.member_id == "r4" and running.admission.in_flight == 0
+    finally:
+        await running.stop(grace=0)

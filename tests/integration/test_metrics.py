@@ -26,6 +26,8 @@ async def test_metrics_report_store_relay_and_projection_progress(private_broker
         registry.register(RuntimeCollector(runtime))
         text = generate_latest(registry).decode()
         assert 'lab27_store_appends_total{service="membership"} 1.0' in text
+        assert 'lab27_grpc_overload_refusals_total{service="membership"} 0.0' in text
+        assert 'lab27_grpc_commands_in_flight{service="membership"} 0.0' in text
         assert (f'lab27_projection_position{{projection="member_directory",service="membership",'
                 f'source="lab27.membership.events"}} {float(outcome.position)}') in text
     finally:
