@@ -61,7 +61,7 @@ def _admitted(behavior: Behavior, admission: Admission) -> Behavior:
     """``behavior`` (already wrapped) counted in flight; refused at once past the bound."""
 
     async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
-        if admission.in_flight >= admission.limit:
+        if not admission.admits():
             await admission.refuse(context)
         admission.in_flight += 1
         try:
