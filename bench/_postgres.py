@@ -2,7 +2,10 @@
 
 bench_database(): POSTGRES_DSN's server (a throw-away database in it), or an embedded server
 whose data lives under .lab27/bench-<pid> and is removed at the end. bench_broker():
-KAFKA_BOOTSTRAP_SERVERS, or an embedded tansu logging under .lab27/bench-<pid>-broker."""
+KAFKA_BOOTSTRAP_SERVERS, or an embedded broker under .lab27/bench-<pid>-broker: tansu, or
+Apache Kafka (shared.stack.kafka) with BENCH_BROKER=kafka. BENCH_BROKER=tansu,kafka makes
+the benches that compare brokers (grpc_admissions, read_your_writes_lag, idle_cpu) run each
+scenario on both, in the same run."""
 from __future__ import annotations
 
 import asyncio
@@ -60,21 +63,33 @@ async def bench_database() -> AsyncIterator[str]:
         yield db.dsn
 
 
+def bench_brokers() -> list[str]:
+    """The brokers BENCH_BROKER names (comma-separated), default tansu."""
+    from shared.stack.stack import BROKER_KINDS
+
+    kinds = [k for k in os.environ.get("BENCH_BROKER", "tansu").split(",") if k] or ["tansu"]
+    unknown = set(kinds) - set(BROKER_KINDS)
+    if unknown:
+        raise SystemExit(f"BENCH_BROKER: unknown {sorted(unknown)}; one of {', '.join(BROKER_KINDS)}")
+    return kinds
+
+
 @contextlib.asynccontextmanager
-async def bench_broker() -> AsyncIterator[str]:
-    """Yields the bootstrap servers of KAFKA_BOOTSTRAP_SERVERS or of an embedded tansu."""
+async def bench_broker(kind: str | None = None) -> AsyncIterator[str]:
+    """Yields the bootstrap servers of KAFKA_BOOTSTRAP_SERVERS or of an embedded broker of
+    ``kind`` (default: the first of BENCH_BROKER)."""
     external = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     if external:
         yield external
         return
-    from shared.stack.broker import EmbeddedBroker
+    from shared.stack.stack import embedded_broker
 
-    folder = ROOT / ".lab27" / f"bench-{os.getpid()}-broker"
-    broker = await asyncio.to_thread(EmbeddedBroker(folder / "tansu.log").start)
+    folder = ROOT / ".lab27" / f"bench-{os.getpid()}-broker-{uuid.uuid4().hex[:6]}"
+    broker = await asyncio.to_thread(embedded_broker(kind or bench_brokers()[0], folder).start)
     try:
         yield broker.bootstrap_servers
     finally:
-        broker.stop()
+        await asyncio.to_thread(broker.stop)
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -2,7 +2,7 @@
 baseline server, and a checkpoint poller — each its own process, so the bench's client
 never shares an interpreter (or a GIL) with what it measures.
 
-    async with membership_service() as svc:      # Postgres + tansu + `python -m services.membership`
+    async with membership_service() as svc:      # Postgres + broker + `python -m services.membership`
         svc.target, svc.dsn, svc.pid
     async with noop_server() as srv:             # same create_server(), AdmitMember does nothing
         srv.target, srv.pid
@@ -72,8 +72,8 @@ def _label(pid: int, comm: str, cmdline: str) -> str:
         return "client"
     if comm.startswith("postgres") or cmdline.startswith("postgres"):
         return "postgres"
-    if comm.startswith("tansu"):
-        return "tansu"
+    if comm.startswith("tansu") or (comm == "java" and "kafka.Kafka" in cmdline):
+        return "broker"  # tansu, or Apache Kafka's JVM
     if "services." in cmdline:
         return "service"
     if "bench._service noop" in cmdline:
@@ -145,8 +145,9 @@ async def _wait_for_line(proc: subprocess.Popen, needle: str, timeout: float, lo
 
 @contextlib.asynccontextmanager
 async def membership_service(python_args: tuple[str, ...] = ("-m", "services.membership"),
-                             **settings: str) -> AsyncIterator[Running]:
-    """The membership service in a subprocess, on a fresh database and broker.
+                             broker: str | None = None, **settings: str) -> AsyncIterator[Running]:
+    """The membership service in a subprocess, on a fresh database and broker (``broker``: tansu
+    or kafka; default the first of BENCH_BROKER).
 
     ``settings`` become environment variables of the service (e.g. APPEND_BATCH_WINDOW="0.001").
     """
@@ -156,7 +157,7 @@ async def membership_service(python_args: tuple[str, ...] = ("-m", "services.mem
     folder = ROOT / ".lab27" / f"bench-{os.getpid()}-svc-{uuid.uuid4().hex[:6]}"
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        async with bench_postgres() as db, bench_broker() as bootstrap:
+        async with bench_postgres() as db, bench_broker(broker) as bootstrap:
             port = free_port()
             log = folder / "service.log"
             env = _env(SERVICE_NAME="membership", POSTGRES_DSN=db.dsn, KAFKA_BOOTSTRAP_SERVERS=bootstrap,

@@ -10,8 +10,11 @@ same-run no-op server's CPU per call; goal <= 2.5x.
 
 The client is this process (grpc.aio, requests serialised before the clock starts,
 responses left as bytes); the servers are subprocesses. On a 2-core machine the client,
-the server, Postgres and tansu share the CPU, so the table shows the CPU each used
+the server, Postgres and the broker share the CPU, so the table shows the CPU each used
 (cores = CPU seconds per wall second) and the whole machine's.
+
+BENCH_BROKER=tansu,kafka runs the service's scenarios on tansu and on Apache Kafka, in the
+same run (default tansu only).
 
 BENCH_SECONDS (default 5) is the measured time per scenario, after 1 s of warm-up.
 BENCH_BATCH_WINDOW: also run the service with APPEND_BATCH_WINDOW set to it (seconds).
@@ -26,6 +29,7 @@ from dataclasses import dataclass
 
 import grpc
 
+from bench._postgres import bench_brokers
 from bench._service import Running, cpu_mark, cpu_window, membership_service, noop_server
 from bench._stats import pct
 from lab27.membership.v1 import membership_pb2 as pb
@@ -36,8 +40,8 @@ IN_FLIGHT = (1, 32)
 CHANNELS = 2
 ADMIT = "/lab27.membership.v1.MembershipService/AdmitMember"
 GOAL_CPU_RATIO = 2.5  # service-side CPU per command / the no-op server's CPU per call (PERFORMANCE.md)
-CPU_GROUPS = ("client", "server", "postgres", "tansu", "not ours")
-SERVICE_SIDE = ("server", "postgres", "tansu")  # the API + worker processes, the database and the broker
+CPU_GROUPS = ("client", "server", "postgres", "broker", "not ours")
+SERVICE_SIDE = ("server", "postgres", "broker")  # the API + worker processes, the database and the broker
 
 
 def admission_request(tag: str, i: int) -> bytes:
@@ -79,7 +83,7 @@ class Figures:
     errors: int
     seconds: float
     latencies: list[float]
-    cores: dict[str, float]  # CPU seconds per wall second: client, server, postgres, tansu, machine
+    cores: dict[str, float]  # CPU seconds per wall second: client, server, postgres, broker, machine
 
     @property
     def rate(self) -> float:
@@ -143,7 +147,7 @@ async def drive(server: Running, name: str, in_flight: int, seconds: float = SEC
 
 def table(rows: list[Figures], baseline: dict[int, Figures]) -> str:
     out = ["| scenario | in flight | calls/s | p50 ms | p99 ms | x baseline calls/s | service CPU ms/call "
-           "| x no-op CPU | errors | CPU cores: client / server / postgres / tansu / not ours |",
+           "| x no-op CPU | errors | CPU cores: client / server / postgres / broker / not ours |",
            "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         base = baseline.get(r.in_flight)
@@ -168,10 +172,12 @@ async def main() -> None:
     window = os.environ.get("BENCH_BATCH_WINDOW")
     if window:
         configs.append((f"AdmitMember, batch window {float(window) * 1000:g} ms", {"APPEND_BATCH_WINDOW": window}))
-    for name, env in configs:
-        async with membership_service(**env) as svc:
-            for n in IN_FLIGHT:
-                rows.append(await drive(svc, name, n))
+    brokers = bench_brokers()
+    for broker in brokers:
+        for name, env in configs:
+            async with membership_service(broker=broker, **env) as svc:
+                for n in IN_FLIGHT:
+                    rows.append(await drive(svc, f"{name} on {broker}" if len(brokers) > 1 else name, n))
     print(table(rows, baseline))
     at32 = [r for r in rows if r.in_flight == 32 and r.name.startswith("AdmitMember")]
     for r in at32:

@@ -15,6 +15,15 @@ and 1,000 queries/s of load on the machine it measured.)
 Rows: reply -> relay checkpoint (event acknowledged by the broker) and reply -> directory
 checkpoint (what a query with the token waits for). Baseline, same run: the mean interval
 between the watcher's reads (the relay row's resolution; the directory row's is one read).
+
+Overload, last: BENCH_OVERLOAD_RATE (default 2000/s, twice the rate this machine saturates
+at) for BENCH_SECONDS, while a health check runs every 100 ms, then BENCH_RECOVERY_RATE
+(250/s) for 3 s. It must show no CANCELLED and no INTERNAL: every call succeeds or is
+answered RESOURCE_EXHAUSTED (admission control, MAX_IN_FLIGHT); health stays SERVING; at
+the lower rate every call succeeds again with its latency back. Baseline, same run: the
+first rate's reply latency.
+
+BENCH_BROKER=tansu,kafka runs everything on tansu, then on Apache Kafka.
 """
 from __future__ import annotations
 
@@ -24,17 +33,24 @@ import os
 import time
 
 import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from bench._postgres import bench_brokers
 from bench._service import checkpoint_poller, cpu_mark, cpu_window, membership_service
 from bench._stats import pct
 from bench.grpc_admissions import ADMIT, Requests
 from lab27.membership.v1 import membership_pb2 as pb
+from shared.application.consistency import decode_token
 
 RATES = [float(r) for r in os.environ.get("BENCH_LAG_RATES", "250,1000").split(",")]
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 WARMUP = 1.0
 TOPIC = "lab27.membership.events"
 GOAL_P99_MS = 20.0
+OVERLOAD_RATE = float(os.environ.get("BENCH_OVERLOAD_RATE", "2000"))
+RECOVERY_RATE = float(os.environ.get("BENCH_RECOVERY_RATE", "250"))
+RECOVERY_SECONDS = 3.0
+ALLOWED_UNDER_OVERLOAD = {"RESOURCE_EXHAUSTED"}
 
 
 async def send_paced(call, requests: Requests, rate: float, seconds: float,
@@ -54,7 +70,7 @@ async def send_paced(call, requests: Requests, rate: float, seconds: float,
         done = time.monotonic()
         if replies is not None:
             token = pb.AdmitMemberResponse.FromString(reply).result.consistency_token
-            replies.append((done, int(token[1:]), done - t0))
+            replies.append((done, decode_token(token)[TOPIC], done - t0))
 
     total = int(rate * seconds)
     start = time.monotonic()
@@ -91,7 +107,63 @@ def lags(replies: list[tuple[float, int, float]], changes: list[tuple[float, int
     return out, missing
 
 
-async def measure(svc, call, rate: float) -> None:
+async def watch_health(target: str, stop: asyncio.Event) -> dict[str, int]:
+    """Health.Check every 100 ms until ``stop``: answers counted by status (or error code)."""
+    seen: dict[str, int] = {}
+    async with grpc.aio.insecure_channel(target) as channel:
+        health = health_pb2_grpc.HealthStub(channel)
+        while not stop.is_set():
+            try:
+                reply = await health.Check(health_pb2.HealthCheckRequest(), timeout=1.0)
+                key = health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
+            except grpc.aio.AioRpcError as error:
+                key = error.code().name
+            seen[key] = seen.get(key, 0) + 1
+            await asyncio.sleep(0.1)
+    return seen
+
+
+async def overload(svc, call, baseline_p99_ms: float) -> None:
+    """Twice the saturating rate, then a low rate: refused fast, never cancelled, recovers."""
+    requests = Requests(f"overload-{os.getpid()}")
+    requests.fill(int(OVERLOAD_RATE * SECONDS) + int(RECOVERY_RATE * RECOVERY_SECONDS) + 100)
+    stop = asyncio.Event()
+    health = asyncio.create_task(watch_health(svc.target, stop))
+    replies: list[tuple[float, int, float]] = []
+    start = cpu_mark(svc.roots, time.monotonic)
+    sent, errors = await send_paced(call, requests, OVERLOAD_RATE, SECONDS, replies)
+    end = cpu_mark(svc.roots, time.monotonic)
+    stop.set()
+    health_seen = await health
+    wall, cores = cpu_window(start, end)
+    refused = errors.get("RESOURCE_EXHAUSTED", 0)
+    latency = [r[2] for r in replies]
+    print(f"\noverload: open loop at {OVERLOAD_RATE:g}/s for {SECONDS:g} s: {sent} sent, {len(replies)} succeeded "
+          f"({len(replies) / wall:,.0f}/s, p50 {pct(latency, .5) * 1000:.1f} ms, p99 {pct(latency, .99) * 1000:.1f} ms), "
+          f"{refused} RESOURCE_EXHAUSTED, other errors {({k: v for k, v in errors.items() if k not in ALLOWED_UNDER_OVERLOAD}) or 0}")
+    print("CPU cores: " + ", ".join(f"{k} {v:.2f}" for k, v in cores.items()))
+    print(f"health checks during the overload: {health_seen}")
+
+    await asyncio.sleep(1.0)  # the load drops
+    recovered: list[tuple[float, int, float]] = []
+    rec_sent, rec_errors = await send_paced(call, requests, RECOVERY_RATE, RECOVERY_SECONDS, recovered)
+    rec_latency = [r[2] for r in recovered]
+    rec_p99 = pct(rec_latency, .99) * 1000
+    print(f"after, at {RECOVERY_RATE:g}/s for {RECOVERY_SECONDS:g} s: {len(recovered)} of {rec_sent} succeeded, "
+          f"errors {rec_errors or 0}, p50 {pct(rec_latency, .5) * 1000:.1f} ms, p99 {rec_p99:.1f} ms "
+          f"(baseline, the first rate's reply p99: {baseline_p99_ms:.1f} ms)")
+    checks = {
+        "no CANCELLED": "CANCELLED" not in errors and "CANCELLED" not in rec_errors,
+        "no INTERNAL": "INTERNAL" not in errors and "INTERNAL" not in rec_errors,
+        "every call succeeded or got RESOURCE_EXHAUSTED": len(replies) + refused == sent,
+        "stayed SERVING": set(health_seen) == {"SERVING"},
+        "recovered (every call succeeds at the low rate)": not rec_errors and len(recovered) == rec_sent,
+    }
+    for name, ok in checks.items():
+        print(f"  {name}: {'yes' if ok else 'NO'}")
+
+
+async def measure(svc, call, rate: float) -> float:
     requests = Requests(f"lag-{os.getpid()}-{rate:g}")
     requests.fill(int(rate * (SECONDS + WARMUP)) + 100)
     poll_seconds = WARMUP + SECONDS + 1.5
@@ -124,16 +196,23 @@ async def measure(svc, call, rate: float) -> None:
     p99 = pct(directory, .99) * 1000
     ok = p99 <= GOAL_P99_MS and not missing_dir and not errors
     print(f"goal p99 <= {GOAL_P99_MS:g} ms at {rate:g}/s: {'met' if ok else 'MISSED'} (p99 {p99:.1f} ms)")
+    return pct(latency, .99) * 1000
 
 
 async def main() -> None:
-    async with membership_service() as svc:
-        channel = grpc.aio.insecure_channel(svc.target)
-        call = channel.unary_unary(ADMIT, request_serializer=None, response_deserializer=None)
-        await channel.channel_ready()
-        warm = Requests(f"lag-warm-{os.getpid()}")
-        await send_paced(call, warm, 200, 0.5, None)  # connections, caches, consumer
-        for rate in RATES:
-            await measure(svc, call, rate)
-            await asyncio.sleep(1.0)  # let a backlog drain before the next rate
-        await channel.close()
+    for broker in bench_brokers():
+        print(f"\n### broker: {broker}")
+        async with membership_service(broker=broker) as svc:
+            channel = grpc.aio.insecure_channel(svc.target)
+            call = channel.unary_unary(ADMIT, request_serializer=None, response_deserializer=None)
+            await channel.channel_ready()
+            warm = Requests(f"lag-warm-{os.getpid()}")
+            await send_paced(call, warm, 200, 0.5, None)  # connections, caches, consumer
+            first_p99 = None
+            for rate in RATES:
+                p99 = await measure(svc, call, rate)
+                first_p99 = p99 if first_p99 is None else first_p99
+                await asyncio.sleep(1.0)  # let a backlog drain before the next rate
+            if OVERLOAD_RATE > 0:
+                await overload(svc, call, first_p99 or float("nan"))
+            await channel.close()

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 from asyncpg.exceptions._base import DataError as ClientDataError
+from asyncpg.exceptions._base import InternalClientError
 
 
 class NoResetConnection(asyncpg.Connection):
@@ -49,6 +50,11 @@ async def create_pool(dsn: str, min_size: int = 1, max_size: int = 10, **kwargs:
 # The server is down, starting, shutting down or out of connections (SQLSTATE classes 08, 53,
 # 57P0x): the same request may succeed later.
 _UNAVAILABLE_STATES = ("08", "53", "57P01", "57P02", "57P03")
+# A backend's FATAL sent between two operations (Postgres crashing or shutting down) leaves
+# asyncpg's protocol consuming that error (its state 2, PROTOCOL_ERROR_CONSUME): the next
+# operation on the connection raises this InternalClientError instead of the server's error
+# (seen in the group-commit writer and the projections when Postgres was killed with -9).
+_SERVER_ERROR_PENDING = "another operation (2) is in progress"
 
 
 def is_unavailable(exc: BaseException) -> bool:
@@ -56,5 +62,7 @@ def is_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError)):
         # asyncpg's own DataError (a value it cannot encode) is an InterfaceError too: a bad request.
         return not isinstance(exc, ClientDataError)
+    if isinstance(exc, InternalClientError):
+        return _SERVER_ERROR_PENDING in str(exc)
     state = getattr(exc, "sqlstate", None) or ""
     return isinstance(exc, asyncpg.PostgresError) and state.startswith(_UNAVAILABLE_STATES)

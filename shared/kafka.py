@@ -66,6 +66,17 @@ async def fetches_until_empty(
         wait_ms = then_wait_ms
 
 
+async def partitions_of(reader: AIOKafkaConsumer, topic: str) -> list[int]:
+    """``topic``'s partitions ([] if there is no such topic), from a metadata request for every topic.
+
+    A consumer's own metadata holds only the topics it asked about, and what a request for
+    none answers differs: tansu lists every topic, Apache Kafka none. So after start a
+    consumer knows every topic on tansu and no topic on Kafka; ask the broker instead.
+    """
+    cluster = await reader._client.fetch_all_metadata()
+    return sorted(cluster.partitions_for_topic(topic) or ())
+
+
 async def ensure_topics(bootstrap: str, names: list[str], partitions: int = 1) -> None:
     """Create the topics if missing. One partition: global position order is the contract."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)

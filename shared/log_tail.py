@@ -72,6 +72,25 @@ class LogTail:
             if self._consumer is not None and tp in probe.assignment():
                 probe.pause(tp)
 
+    async def position_at(self, topic: str, offset: int, partition: int = 0, *, timeout: float = 5.0) -> int:
+        """The envelope position of the record at ``offset`` (0 if there is none, or it is not an envelope)."""
+        probe = await self._started()
+        tp = TopicPartition(topic, partition)
+        try:
+            if tp not in probe.assignment():
+                probe.assign(sorted(probe.assignment() | {tp}))
+                probe.pause(*probe.assignment())
+            probe.seek(tp, offset)
+            probe.resume(tp)
+            records = (await probe.getmany(tp, timeout_ms=int(timeout * 1000), max_records=1)).get(tp, [])
+            return _position(records[0].value) if records and records[0].offset == offset else 0
+        except BaseException:
+            await self.stop()
+            raise
+        finally:
+            if self._consumer is not None and tp in probe.assignment():
+                probe.pause(tp)
+
     async def stop(self) -> None:
         if self._consumer is not None:
             probe, self._consumer = self._consumer, None

@@ -43,6 +43,16 @@ class RuntimeCollector(Collector):
             dead.add_metric([service], runner.dead_letters.count)
             yield from (applied, position, dead)
             yield from self._reactions(service, runner)
+        admission = self.runtime.server.admission if self.runtime.server is not None else None
+        if admission is not None:  # the API role's process
+            refused = CounterMetricFamily("lab27_grpc_overload_refusals",
+                                          "Commands answered RESOURCE_EXHAUSTED: MAX_IN_FLIGHT already in flight",
+                                          labels=["service"])
+            refused.add_metric([service], admission.refused)
+            in_flight = GaugeMetricFamily("lab27_grpc_commands_in_flight", "Commands being served now",
+                                          labels=["service"])
+            in_flight.add_metric([service], admission.in_flight)
+            yield from (refused, in_flight)
         if relay is not None:
             published = GaugeMetricFamily("lab27_relay_position", "Last position the broker acknowledged",
                                           labels=["service"])

@@ -147,7 +147,8 @@ class ServiceRuntime:
                 self._stops.append((f"waiter {consumer.name}", waiter.stop))
                 infra.waiters[consumer.name] = waiter
         servicers, names = self.parts.api(infra)
-        self.server = create_server(servicers, names, s.grpc_host, s.grpc_port)
+        self.server = create_server(servicers, names, s.grpc_host, s.grpc_port, max_in_flight=s.max_in_flight,
+                                    max_loop_lag=s.max_loop_lag_ms / 1000)
         await self.server.start()
         self._stops.append(("grpc", lambda: self.server.stop(grace=5.0)))
 

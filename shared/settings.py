@@ -57,6 +57,12 @@ class ServiceSettings(BaseSettings):
     # Seconds the relay waits after a commit's NOTIFY so that the next commits share a produce request.
     relay_linger: float = 0.002
     consistency_wait_ms: int = 2000  # bounded wait for a query that carries a token
+    # Commands in flight in one API process past which a command is answered RESOURCE_EXHAUSTED
+    # at once (shared.grpc.admission); 0: no bound.
+    max_in_flight: int = 128
+    # Milliseconds the API's event loop may run late before commands are refused as well: a
+    # busy loop takes new calls from grpc late, and they queue out of the in-flight count's sight.
+    max_loop_lag_ms: float = 20.0
     kafka: KafkaClientProfile = Field(default_factory=KafkaClientProfile)
 
     @property

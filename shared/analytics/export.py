@@ -13,7 +13,7 @@ from shared.analytics.writers import Writer
 from shared.events.codec import decode_value
 from shared.events.registry import EventDecodeError
 from shared.eventstore.decode import ENVELOPE_COLUMNS, envelopes_from_rows
-from shared.kafka import consumer, fetches_until_empty
+from shared.kafka import consumer, fetches_until_empty, partitions_of
 
 PAGE = 5000
 
@@ -47,9 +47,7 @@ async def export_topic(bootstrap: str, topic: str, selection: EventFilter, write
     await reader.start()
     undecodable = 0
     try:
-        if topic not in await reader.topics():  # also loads the metadata partitions_for_topic reads
-            raise SystemExit(f"no topic {topic!r} at {bootstrap}")
-        partitions = sorted(reader.partitions_for_topic(topic) or ())
+        partitions = await partitions_of(reader, topic)
         if not partitions:
             raise SystemExit(f"no topic {topic!r} at {bootstrap}")
         tps = [TopicPartition(topic, p) for p in partitions]

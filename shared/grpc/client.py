@@ -66,6 +66,12 @@ def error_info(error: grpc.RpcError) -> error_details_pb2.ErrorInfo | None:
     return infos[0] if infos else None
 
 
+def retry_delay(error: grpc.RpcError) -> float | None:
+    """Seconds the server asked the client to wait before retrying (google.rpc.RetryInfo), if it said."""
+    infos = _details_of_type(error, error_details_pb2.RetryInfo)
+    return infos[0].retry_delay.ToNanoseconds() / 1e9 if infos else None
+
+
 def correlation_id_of(trailing_metadata: Iterable[Any] | None) -> str | None:
     """The correlation id the server echoed (pass ``error.trailing_metadata()`` or
     ``await call.trailing_metadata()``)."""

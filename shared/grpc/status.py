@@ -13,6 +13,7 @@ from google.protobuf import any_pb2
 from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 
+from shared.db import is_unavailable
 from shared.domain import errors
 from shared.domain.fields import violations
 from shared.eventstore.base import WrongExpectedVersion
@@ -35,12 +36,23 @@ _CODES: tuple[tuple[type[BaseException], grpc.StatusCode], ...] = (
 )
 
 
+DATABASE_RETRY_SECONDS = 1  # the RetryInfo hint of a database outage: a restart takes seconds
+
+
 def status_code_for(exc: BaseException) -> grpc.StatusCode | None:
     """The status code for an expected failure; None for a bug (-> INTERNAL)."""
     for exc_type, code in _CODES:
         if isinstance(exc, exc_type):
             return code
+    if _database_unavailable(exc):
+        return grpc.StatusCode.UNAVAILABLE
     return None
+
+
+def _database_unavailable(exc: BaseException) -> bool:
+    """A lost connection, a server starting up or shutting down (shared.db.is_unavailable): the
+    client may retry the same request (its request id makes that safe)."""
+    return not isinstance(exc, errors.DomainError) and is_unavailable(exc)
 
 
 def _reason(exc: BaseException) -> str:
@@ -68,6 +80,9 @@ def _field_violations(exc: BaseException) -> list[error_details_pb2.BadRequest.F
 
 
 def _message(exc: BaseException) -> str:
+    if _database_unavailable(exc):
+        detail = str(exc) or type(exc).__name__
+        return f"the database is unavailable ({detail}); retry the request"
     if isinstance(exc, pydantic.ValidationError):
         return "invalid argument: " + "; ".join(
             f"{v.field}: {v.description}" for v in _field_violations(exc)
@@ -92,10 +107,22 @@ def expected_failure_status(exc: BaseException, code: grpc.StatusCode) -> status
             "expected_version": str(exc.expected),
             "actual_version": str(exc.actual),
         }
-    details.append(error_details_pb2.ErrorInfo(reason=_reason(exc), domain=ERROR_DOMAIN, metadata=info_metadata))
+    reason = _reason(exc)
+    if _database_unavailable(exc):
+        reason = "DATABASE_UNAVAILABLE"
+        info_metadata = {"error": type(exc).__name__}
+        details.append(retry_info(DATABASE_RETRY_SECONDS))
+    details.append(error_details_pb2.ErrorInfo(reason=reason, domain=ERROR_DOMAIN, metadata=info_metadata))
     return status_pb2.Status(
         code=code.value[0], message=_message(exc), details=[_packed(d) for d in details]
     )
+
+
+def retry_info(seconds: float) -> error_details_pb2.RetryInfo:
+    """google.rpc.RetryInfo: how long a client should wait before sending the call again."""
+    info = error_details_pb2.RetryInfo()
+    info.retry_delay.FromNanoseconds(int(seconds * 1e9))
+    return info
 
 
 def internal_error_status(correlation_id: str) -> status_pb2.Status:

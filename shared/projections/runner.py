@@ -280,8 +280,10 @@ class ProjectionRunner:
                     async with self._locks[name]:
                         gaps = await self.appliers[name].apply(messages)
                     break
-                except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError, Unavailable) as exc:
-                    # An outage, or a reaction's bounded wait ran out: nothing was half-done.
+                # An outage (InternalClientError: a connection Postgres dropped as it crashed, see
+                # shared.db), or a reaction's bounded wait ran out: nothing was half-done.
+                except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError, asyncpg.InternalClientError,
+                        Unavailable) as exc:
                     log.warning("consumer %s: %s: %s; retrying in %.2fs", name, type(exc).__name__, exc, backoff)
                     await asyncio.sleep(backoff)
                     backoff = min(backoff * 2, 2.0)

@@ -126,7 +126,7 @@ class PositionWaiter:
         while self._anyone_waits():
             try:
                 await self._refresh()
-            except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError) as exc:
+            except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError, asyncpg.InternalClientError) as exc:
                 log.debug("waiter %s: checkpoint read failed: %r", self.projection, exc)
             interval = self.fallback_poll_interval if self.listening else self.db_poll_interval
             self._wake_poller.clear()
@@ -167,7 +167,9 @@ class PositionWaiter:
                 await self._serve(conn)
             except asyncio.CancelledError:
                 raise
-            except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError, asyncio.TimeoutError) as exc:
+            # InternalClientError: a connection Postgres dropped as it crashed (shared.db).
+            except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError, asyncpg.InternalClientError,
+                    asyncio.TimeoutError) as exc:
                 log.warning("waiter %s: LISTEN connection failed: %r; retrying in %.1fs",
                             self.projection, exc, self.reconnect_interval)
             finally:

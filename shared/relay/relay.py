@@ -8,6 +8,14 @@ every ``check_interval`` in a background task while publishing goes on (the chec
 fetches for several ms: done inline, it put that in the lag's p99). The check reads the log's
 tail with one long-lived, otherwise paused consumer (shared.log_tail) and stops at the first
 record at or past the acknowledged position.
+
+The tail check alone misses a log that was replaced while the relay kept publishing: Apache
+Kafka's log directory wiped under a running relay, whose producer retries through the outage
+instead of failing (tansu's restart breaks the connection, which triggers a check first). The
+new log's tail then holds the positions published since, at or past the checkpoint, and the
+history before them is gone. The produce acks tell: each batch's offset follows the one
+before; an ack whose offset is lower means the log was cut back to that offset, so the relay
+republishes from the position the log still holds just before it.
 """
 from __future__ import annotations
 
@@ -75,6 +83,7 @@ class Relay:
         # Records read ahead when a due check cut a run of batches short: (read after, rows).
         self._ahead: tuple[int, list[OutgoingRecord]] | None = None
         self._tail = LogTail(bootstrap, self.profile)
+        self._next_offset: int | None = None  # where our next batch lands if the log is intact
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=f"relay-{self.service}")
@@ -228,18 +237,28 @@ class Relay:
             records = await read_after(conn, self.position, self.batch_size, self.service)
         self._ahead = None
         while records:
-            futures = await self._send_batches(records)
+            sent = await self._send_batches(records)
             full = len(records) == self.batch_size
             ahead = asyncio.ensure_future(read_after(conn, records[-1].position, self.batch_size,
                                                      self.service)) if full else None
             try:
-                await asyncio.gather(*futures)  # every ack, or the first error: then nothing advances
+                # every ack, or the first error: then nothing advances
+                acks = await asyncio.gather(*(future for future, _count in sent))
+                cut_at = self._log_cut_back([(ack.offset, count) for ack, (_f, count) in zip(acks, sent)])
+                if cut_at is not None:
+                    await self._rewind(await self._tail.position_at(self.topic, cut_at - 1) if cut_at else 0)
             except BaseException:
                 if ahead is not None:
                     ahead.cancel()
                     with contextlib.suppress(BaseException):
                         await ahead
                 raise
+            if cut_at is not None:
+                if ahead is not None:
+                    ahead.cancel()
+                    with contextlib.suppress(BaseException):
+                        await ahead
+                return False  # publish again from the rewound checkpoint
             following = await ahead if ahead is not None else []
             self.position = records[-1].position
             await checkpoint.save(conn, self.topic, self.position)
@@ -252,23 +271,40 @@ class Relay:
             records = following
         return True
 
-    async def _send_batches(self, records: list[OutgoingRecord]) -> list[asyncio.Future]:
-        """Queue records as ready-made 128 KiB record batches, in order; one future per batch.
+    def _log_cut_back(self, acks: list[tuple[int, int]]) -> int | None:
+        """The offset the log was cut back to, if a batch landed below where the last one ended.
+
+        ``acks``: (base offset, record count) of each batch, in order. Other producers only
+        ever move the end forward; a lower offset means the broker lost records.
+        """
+        for offset, count in acks:
+            if self._next_offset is not None and offset < self._next_offset:
+                log.warning("relay %s: a batch landed at offset %d, below the log end %d it had reached "
+                            "(the broker lost records)", self.topic, offset, self._next_offset)
+                self._next_offset = None
+                return offset
+            self._next_offset = offset + count
+        return None
+
+    async def _send_batches(self, records: list[OutgoingRecord]) -> list[tuple[asyncio.Future, int]]:
+        """Queue records as ready-made 128 KiB record batches, in order; (future, record count)
+        per batch.
 
         aiokafka's batch API skips its per-message send() machinery (~10 µs each), which
         otherwise caps a relay near 70k events/s; one partition keeps the order.
         """
         assert self._producer is not None
-        futures: list[asyncio.Future] = []
+        sent: list[tuple[asyncio.Future, int]] = []
         batch = self._producer.create_batch()
         for record in records:
             if batch.append(key=record.key, value=record.value, timestamp=None, headers=record.headers) is None:
-                futures.append(await self._producer.send_batch(batch, self.topic, partition=0))
+                count = batch.record_count()
+                sent.append((await self._producer.send_batch(batch, self.topic, partition=0), count))
                 batch = self._producer.create_batch()
                 batch.append(key=record.key, value=record.value, timestamp=None, headers=record.headers)
-        if batch.record_count():
-            futures.append(await self._producer.send_batch(batch, self.topic, partition=0))
-        return futures
+        if count := batch.record_count():
+            sent.append((await self._producer.send_batch(batch, self.topic, partition=0), count))
+        return sent
 
     async def _close(self) -> None:
         if self._check is not None:
@@ -287,3 +323,4 @@ class Relay:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._producer.stop(), CLOSE_TIMEOUT)
             self._producer = None
+        self._next_offset = None  # a verification comes first on reconnecting

@@ -1,7 +1,9 @@
 """`make run`: the embedded stack plus every service, until Ctrl-C or SIGTERM.
 
 Postgres data is kept in .lab27/run/pgdata across runs; tansu starts empty every time and
-each service's relay republishes its history from Postgres.
+each service's relay republishes its history from Postgres. With LAB27_BROKER=kafka
+(`make run BROKER=kafka`) the broker is Apache Kafka (shared.stack.kafka), whose log is kept
+in .lab27/run/kafka across runs too.
 """
 from __future__ import annotations
 

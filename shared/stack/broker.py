@@ -8,6 +8,7 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from shared.stack.ports import free_port, wait_for_port
 from shared.stack.processes import stop_process
@@ -19,6 +20,9 @@ class EmbeddedBroker:
     port: int = 0
     host: str = "127.0.0.1"
     _process: subprocess.Popen | None = field(default=None, repr=False)
+
+    kind: ClassVar[str] = "tansu"
+    keeps_data: ClassVar[bool] = False  # memory only: a restart loses every topic and offset
 
     @property
     def bootstrap_servers(self) -> str:
@@ -51,3 +55,14 @@ class EmbeddedBroker:
         """Stop and start on the same port: every message and offset is gone afterwards."""
         self.stop()
         self.start()
+
+    def wipe(self) -> None:
+        """Start again on an empty log: for tansu, any restart (see KafkaBroker.wipe)."""
+        self.restart()
+
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None

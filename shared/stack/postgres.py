@@ -13,6 +13,7 @@ import re
 import shutil
 import stat
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,26 @@ def _ensure_system_user() -> pwd.struct_passwd:
             capture_output=True,
         )
         return pwd.getpwnam(PG_SYSTEM_USER)
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running, or exited but not yet reaped: a zombie still answers kill(pid, 0), so a new
+    server would take the old postmaster.pid for a running server's. (An orphan's zombie is
+    reaped by PID 1, here seconds later.)"""
+    return Path(f"/proc/{pid}").exists()
 
 
 def _make_traversable(path: Path) -> None:
@@ -122,9 +143,23 @@ class EmbeddedPostgres:
         return int(pid_file.read_text().split()[0]) if pid_file.exists() else None
 
     def kill(self) -> None:
-        """Crash the server (SIGKILL to the postmaster), for fault tests."""
+        """Crash the server (SIGKILL to the postmaster), for fault tests.
+
+        Its backends are not killed: they notice the postmaster's death and exit on their own
+        (``wait_exited``), as after a real crash.
+        """
         if (pid := self.postmaster_pid()) is not None:
+            self._killed = [pid, *_children(pid)]
             os.kill(pid, 9)
+
+    def wait_exited(self, timeout: float = 30.0) -> None:
+        """Until the killed postmaster and every process it had started are gone: a new
+        server refuses to start while an old backend still holds the shared memory."""
+        deadline = time.monotonic() + timeout
+        while any(_alive(pid) for pid in getattr(self, "_killed", ())):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"Postgres processes still alive {timeout}s after the kill")
+            time.sleep(0.05)
 
     def create_database(self, name: str) -> None:
         if not _DB_NAME.fullmatch(name):

@@ -1,4 +1,5 @@
-"""End-to-end fixtures: each test module gets its own membership process, database and broker.
+"""End-to-end fixtures: each test module gets its own membership process, database and broker
+(of the run's tier, ``broker_kind``: every e2e test runs on tansu and on Apache Kafka).
 
 The service runs as ``python -m services.membership`` (a separate process) and tests reach
 it only through gRPC. Its log is kept under .lab27/e2e-<pid>/<module>/membership.log.
@@ -17,15 +18,17 @@ from tests.e2e.membership_process import MembershipService, new_database_name
 
 
 @pytest.fixture(scope="module")
-async def membership(stack: Stack, request: pytest.FixtureRequest) -> AsyncIterator[MembershipService]:
-    """A running membership service on a fresh database and a private tansu broker."""
-    admin = admin_dsn(stack)
+async def membership(postgres_stack: Stack, broker_kind: str,
+                     request: pytest.FixtureRequest) -> AsyncIterator[MembershipService]:
+    """A running membership service on a fresh database and a private broker of this tier."""
+    admin = admin_dsn(postgres_stack)
     name = new_database_name()
     await create_database(admin, name)
     module = request.module.__name__.rsplit(".", 1)[-1]
-    work_dir = ROOT / ".lab27" / f"e2e-{os.getpid()}" / f"{module}-{name[-6:]}"
+    work_dir = ROOT / ".lab27" / f"e2e-{os.getpid()}" / f"{module}-{broker_kind}-{name[-6:]}"
     extra_env = getattr(request.module, "SERVICE_ENV", {})
-    service = MembershipService(dsn=database_dsn(admin, name), work_dir=work_dir, extra_env=extra_env)
+    service = MembershipService(dsn=database_dsn(admin, name), work_dir=work_dir, extra_env=extra_env,
+                                broker_kind=broker_kind)
     try:
         await service.start()
         yield service

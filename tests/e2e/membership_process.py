@@ -1,8 +1,9 @@
 """The membership service as a separate process, reached only through gRPC.
 
 Each ``MembershipService`` owns its own database (on the session's embedded Postgres) and its
-own tansu broker: the topic ``lab27.membership.events`` is then the only one of its name the
-service ever sees, so positions from another test module's database can never collide with it.
+own broker of the run's tier (tansu or Apache Kafka): the topic ``lab27.membership.events`` is
+then the only one of its name the service ever sees, so positions from another test module's
+database can never collide with it.
 """
 from __future__ import annotations
 
@@ -22,9 +23,9 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from lab27.common.v1 import common_pb2
 from lab27.membership.v1 import membership_pb2 as pb
 from lab27.membership.v1 import membership_pb2_grpc
-from shared.stack.broker import EmbeddedBroker
 from shared.stack.ports import free_port
 from shared.stack.processes import stop_process
+from shared.stack.stack import Broker, embedded_broker
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 60.0  # seconds until health says SERVING (tansu's first group join takes ~3 s)
@@ -58,8 +59,9 @@ class MembershipService:
     dsn: str
     work_dir: Path
     extra_env: dict[str, str] = field(default_factory=dict)
+    broker_kind: str = "tansu"
     port: int = 0
-    broker: EmbeddedBroker | None = None
+    broker: Broker | None = None
     process: subprocess.Popen | None = None
     channel: grpc.aio.Channel | None = None
     stub: membership_pb2_grpc.MembershipServiceStub | None = None
@@ -93,7 +95,7 @@ class MembershipService:
         """Starts the broker (first time only) and the process, then waits for SERVING."""
         self.work_dir.mkdir(parents=True, exist_ok=True)
         if self.broker is None:
-            self.broker = EmbeddedBroker(self.work_dir / "tansu.log").start()
+            self.broker = embedded_broker(self.broker_kind, self.work_dir).start()
         self.port = self.port or free_port()
         assert self.process is None or self.process.poll() is not None, "already running"
         log = self.log_path.open("ab")

@@ -17,15 +17,16 @@ import grpc
 from lab27.membership.v1 import membership_pb2 as pb
 from lab27.membership.v1 import membership_pb2_grpc
 from shared.healthcheck import check
+from shared.stack.stack import BROKER_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def launch(data: Path) -> tuple[subprocess.Popen, dict[str, str]]:
+def launch(data: Path, broker_kind: str) -> tuple[subprocess.Popen, dict[str, str]]:
+    env = {k: v for k, v in os.environ.items() if k not in ("POSTGRES_DSN", "KAFKA_BOOTSTRAP_SERVERS")}
     proc = subprocess.Popen([sys.executable, "-m", "shared.stack", "--data", str(data)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={k: v for k, v in os.environ.items()
-                                 if k not in ("POSTGRES_DSN", "KAFKA_BOOTSTRAP_SERVERS")})
+                            env={**env, BROKER_ENV: broker_kind})
     printed: dict[str, str] = {}
     deadline = time.monotonic() + 90
     assert proc.stdout is not None
@@ -45,10 +46,10 @@ def stop(proc: subprocess.Popen) -> str:
     return out
 
 
-def test_make_run_serves_every_service_keeps_data_and_stops_cleanly() -> None:
+def test_make_run_serves_every_service_keeps_data_and_stops_cleanly(broker_kind: str) -> None:
     data = ROOT / ".lab27" / f"make-run-{uuid.uuid4().hex[:8]}"
     try:
-        proc, printed = launch(data)
+        proc, printed = launch(data, broker_kind)
         try:
             assert "membership" in printed, printed
             target = printed["membership"]
@@ -61,7 +62,8 @@ def test_make_run_serves_every_service_keeps_data_and_stops_cleanly() -> None:
         finally:
             assert "lab27 stopped." in stop(proc)
 
-        proc, printed = launch(data)  # again: Postgres keeps its data, tansu starts empty
+        # Again: Postgres keeps its data; tansu starts empty, Apache Kafka keeps its log.
+        proc, printed = launch(data, broker_kind)
         try:
             with grpc.insecure_channel(printed["membership"]) as channel:
                 stub = membership_pb2_grpc.MembershipServiceStub(channel)

@@ -1,24 +1,61 @@
 """The operators' deployment files: the compose file validates and describes what the issue asks."""
 from __future__ import annotations
 
+import copy
+import re
 import shutil
-import sys
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.compose_file import InvalidComposeFile, load_compose, problems
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def compose_config() -> dict:
+    """docker-compose.yml validated against the Compose schema (tests/compose_file.py), anchors merged."""
+    return load_compose(ROOT / "docker-compose.yml")
+
+
+def test_the_schema_check_refuses_what_docker_compose_refuses(tmp_path: Path) -> None:
+    """The check is not a formality: a misspelt key, a wrong type and an unknown condition are caught."""
+    document = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    broken = copy.deepcopy(document)
+    broken["services"]["kafka"]["helthcheck"] = broken["services"]["kafka"].pop("healthcheck")
+    broken["services"]["postgres"]["healthcheck"]["retries"] = "ten"
+    broken["services"]["membership"]["depends_on"]["kafka"]["condition"] = "service_happy"
+    found = problems(broken)
+    assert any("services/kafka" in p and "helthcheck" in p for p in found), found
+    assert any("services/postgres/healthcheck/retries" in p for p in found), found
+    assert any("services/membership/depends_on" in p for p in found), found
+    path = tmp_path / "docker-compose.yml"
+    path.write_text(yaml.safe_dump(broken))
+    with pytest.raises(InvalidComposeFile):
+        load_compose(path)
+
+
+def test_docker_compose_itself_accepts_the_file_where_it_is_installed() -> None:
+    """.ci/run installs Debian's docker-compose v1.29; elsewhere the schema check above stands in."""
     if shutil.which("docker-compose") is None:
-        pytest.fail("docker-compose (Debian package) is needed to validate docker-compose.yml; .ci/run installs it")
-    # `config` validates the file and prints it resolved (anchors merged), as YAML on v1.29.
+        return
     out = subprocess.run(["docker-compose", "-f", str(ROOT / "docker-compose.yml"), "config"],
                          check=True, capture_output=True, text=True, cwd=ROOT)
-    return yaml.safe_load(out.stdout)
+    resolved = yaml.safe_load(out.stdout)
+    assert set(resolved["services"]) == set(compose_config()["services"])
+
+
+def test_the_test_broker_is_the_compose_broker() -> None:
+    """shared/stack/kafka.py's jars (deploy/kafka/pom.xml) are the version compose runs."""
+    from shared.stack.kafka import KAFKA_VERSION
+
+    image = compose_config()["services"]["kafka"]["image"]
+    assert image == f"apache/kafka:{KAFKA_VERSION}"
+    pom = (ROOT / "deploy" / "kafka" / "pom.xml").read_text()
+    assert re.search(r"<kafka.version>(.*)</kafka.version>", pom)[1] == KAFKA_VERSION
 
 
 def test_compose_file_is_valid_and_every_container_has_a_healthcheck() -> None:

@@ -1,4 +1,5 @@
-"""The embedded stack answers on loopback: Postgres over TCP and the unix socket, tansu over Kafka."""
+"""The embedded stack answers on loopback: Postgres over TCP and the unix socket, the broker (tansu or
+Apache Kafka) over the Kafka protocol."""
 from __future__ import annotations
 
 import asyncpg
@@ -8,7 +9,8 @@ from shared.stack.stack import SERVICES, Stack, database_name
 from tests.conftest import unique_topic
 
 
-async def test_every_service_has_its_own_database(stack: Stack) -> None:
+async def test_every_service_has_its_own_database(postgres_stack: Stack) -> None:
+    stack = postgres_stack
     for service in SERVICES:
         conn = await asyncpg.connect(stack.postgres_dsn(service))
         try:
@@ -17,7 +19,8 @@ async def test_every_service_has_its_own_database(stack: Stack) -> None:
             await conn.close()
 
 
-async def test_postgres_answers_on_its_unix_socket(stack: Stack) -> None:
+async def test_postgres_answers_on_its_unix_socket(postgres_stack: Stack) -> None:
+    stack = postgres_stack
     if stack.postgres is None:  # external server named by POSTGRES_DSN
         return
     conn = await asyncpg.connect(host=str(stack.postgres.socket_dir), port=stack.postgres.port,
@@ -28,7 +31,7 @@ async def test_postgres_answers_on_its_unix_socket(stack: Stack) -> None:
         await conn.close()
 
 
-async def test_broker_round_trips_a_message_with_the_tansu_profile(kafka_bootstrap: str) -> None:
+async def test_broker_round_trips_a_message_with_the_client_profile(kafka_bootstrap: str) -> None:
     topic = unique_topic()
     await kafka.ensure_topics(kafka_bootstrap, [topic])
     producer = kafka.producer(kafka_bootstrap)

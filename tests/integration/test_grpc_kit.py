@@ -11,6 +11,7 @@ import os
 import signal
 from collections.abc import AsyncIterator, Callable
 
+import asyncpg
 import grpc
 import pydantic
 import pytest
@@ -19,7 +20,14 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from shared.domain import errors
 from shared.eventstore.base import WrongExpectedVersion
-from shared.grpc.client import correlation_id_of, error_info, field_violations, precondition_violations, rich_status
+from shared.grpc.client import (
+    correlation_id_of,
+    error_info,
+    field_violations,
+    precondition_violations,
+    retry_delay,
+    rich_status,
+)
 from shared.grpc.correlation import CORRELATION_ID_KEY, current_correlation_id
 from shared.grpc.server import GrpcServer, create_server, serve_until_signal
 
@@ -61,6 +69,13 @@ FAILURES: dict[str, Callable[[], Exception]] = {
     "unavailable": lambda: errors.Unavailable("read model lagging"),
     "not_implemented": lambda: NotImplementedError("Method not implemented!"),
     "bug": lambda: RuntimeError("secret database password in traceback"),
+    # What asyncpg raises when Postgres goes away or is not back yet (shared.db.is_unavailable).
+    "db_lost": lambda: asyncpg.ConnectionDoesNotExistError("connection was closed in the middle of operation"),
+    "db_refused": lambda: ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)"),
+    "db_starting": lambda: asyncpg.CannotConnectNowError("the database system is starting up"),
+    "db_shutting_down": lambda: asyncpg.AdminShutdownError("terminating connection due to administrator command"),
+    # A request the database refuses is the client's or a bug, not an outage.
+    "db_bad_query": lambda: asyncpg.UndefinedTableError('relation "nope" does not exist'),
 }
 
 
@@ -172,6 +187,22 @@ async def test_a_bug_is_internal_with_correlation_id_and_no_traceback(channel) -
     assert correlation_id_of(error.trailing_metadata()) == "corr-bug-1"
 
 
+@pytest.mark.parametrize("failure", ["db_lost", "db_refused", "db_starting", "db_shutting_down"])
+async def test_a_database_outage_is_unavailable_with_a_retry_hint(channel, failure) -> None:
+    """Clients retry UNAVAILABLE (never INTERNAL): a lost connection or a database starting up or
+    shutting down says so, with google.rpc.RetryInfo."""
+    error = await call_failing(channel, failure)
+    assert error.code() == grpc.StatusCode.UNAVAILABLE
+    assert error.details().startswith("the database is unavailable (") and "retry" in error.details()
+    assert error_info(error).reason == "DATABASE_UNAVAILABLE"
+    assert retry_delay(error) == 1.0
+
+
+async def test_a_query_the_database_refuses_is_still_internal(channel) -> None:
+    error = await call_failing(channel, "db_bad_query")
+    assert error.code() == grpc.StatusCode.INTERNAL and retry_delay(error) is None
+
+
 async def test_streaming_methods_map_errors_too(channel) -> None:
     call = channel.unary_stream(f"/{SERVICE}/Stream")(b"", timeout=5)
     received = []
@@ -247,3 +278,79 @@ def health_status(running: GrpcServer) -> str:
     # Read the servicer's table directly: the server no longer accepts calls to ask it.
     status = running.health._server_status[SERVICE]  # noqa: SLF001
     return health_pb2.HealthCheckResponse.ServingStatus.Name(status)
+
+
+async def test_commands_past_the_bound_are_refused_at_once_and_queries_are_not() -> None:
+    """MAX_IN_FLIGHT: the third command while two are in flight is RESOURCE_EXHAUSTED with a
+    retry hint, before the servicer runs; queries and health are served meanwhile; once the
+    load drops, commands are admitted again."""
+    from lab27.membership.v1 import membership_pb2 as pb
+    from lab27.membership.v1 import membership_pb2_grpc
+
+    gate = asyncio.Event()
+    entered: list[str] = []
+
+    class Held(membership_pb2_grpc.MembershipServiceServicer):
+        async def AdmitMember(self, request, context):
+            entered.append(request.request_id)
+            await gate.wait()
+            return pb.AdmitMemberResponse(member_id=request.request_id)
+
+        async def GetMember(self, request, context):
+            return pb.GetMemberResponse(member=pb.Member(member_id=request.member_id))
+
+    name = pb.DESCRIPTOR.services_by_name["MembershipService"].full_name
+    running = create_server([(membership_pb2_grpc.add_MembershipServiceServicer_to_server, Held())], [name],
+                            host="127.0.0.1", port=0, max_in_flight=2)
+    await running.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{running.port}") as channel:
+            stub = membership_pb2_grpc.MembershipServiceStub(channel)
+            held = [asyncio.ensure_future(stub.AdmitMember(pb.AdmitMemberRequest(request_id=f"r{i}"), timeout=10))
+                    for i in range(2)]
+            while len(entered) < 2:
+                await asyncio.sleep(0.01)
+            with pytest.raises(grpc.aio.AioRpcError) as raised:
+                await stub.AdmitMember(pb.AdmitMemberRequest(request_id="r3"), timeout=2)
+            error = raised.value
+            assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+            assert "overloaded" in error.details() and retry_delay(error) == 0.05
+            assert error_info(error).reason == "OVERLOADED"
+            assert sorted(entered) == ["r0", "r1"]  # refused before the servicer ran
+            assert (await stub.GetMember(pb.GetMemberRequest(member_id="m"), timeout=2)).member.member_id == "m"
+            health = health_pb2_grpc.HealthStub(channel)
+            assert (await health.Check(health_pb2.HealthCheckRequest(), timeout=2)).status == \
+                health_pb2.HealthCheckResponse.SERVING
+            assert (running.admission.in_flight, running.admission.refused) == (2, 1)
+
+            gate.set()
+            assert [r.member_id for r in await asyncio.gather(*held)] == ["r0", "r1"]
+            again = await stub.AdmitMember(pb.AdmitMemberRequest(request_id="r4"), timeout=2)
+            assert again.member_id == "r4" and running.admission.in_flight == 0
+    finally:
+        await running.stop(grace=0)
+
+
+async def test_commands_are_refused_while_the_event_loop_runs_late() -> None:
+    """A loop that wakes late takes new calls from grpc late (they queue out of the in-flight
+    count's sight): while it is late, commands are refused even below the bound."""
+    import time as _time
+
+    from shared.grpc.admission import LAG_INTERVAL, Admission
+
+    admission = Admission(limit=100, max_lag=0.02)
+    await admission.start()
+    try:
+        await asyncio.sleep(3 * LAG_INTERVAL)
+        assert admission.admits()
+        _time.sleep(0.1)  # one pause: late once, still admitting
+        await asyncio.sleep(0.001)
+        assert admission.admits()
+        for _ in range(2):  # behind at two looks running
+            _time.sleep(0.1)
+            await asyncio.sleep(0.001)
+        assert admission.lagging and not admission.admits()
+        await asyncio.sleep(3 * LAG_INTERVAL)  # on time again
+        assert admission.admits()
+    finally:
+        await admission.stop()

@@ -200,13 +200,12 @@ async def test_wait_for_a_position_never_reached_is_unavailable(fresh_dsn: str, 
         await pool.close()
 
 
-async def test_only_one_relay_publishes_a_topic_at_a_time(stack, fresh_dsn: str) -> None:
+async def test_only_one_relay_publishes_a_topic_at_a_time(kafka_bootstrap: str, fresh_dsn: str) -> None:
     """A second relay of the same topic stands by until the first one stops."""
     import asyncio
     import uuid as _uuid
 
     from shared.relay.relay import Relay
-    from shared.stack.broker import EmbeddedBroker
 
     from shared.db import create_pool
     from shared.eventstore.schema import setup_schema
@@ -214,9 +213,9 @@ async def test_only_one_relay_publishes_a_topic_at_a_time(stack, fresh_dsn: str)
     pool = await create_pool(fresh_dsn)
     await setup_schema(pool)
     await pool.close()
-    broker = EmbeddedBroker(stack.root / f"relay-lead-{_uuid.uuid4().hex[:6]}.log").start()
-    first = Relay(fresh_dsn, broker.bootstrap_servers, "leadertest")
-    second = Relay(fresh_dsn, broker.bootstrap_servers, "leadertest")
+    service = f"leadertest{_uuid.uuid4().hex[:6]}"  # a topic of its own on the session's broker
+    first = Relay(fresh_dsn, kafka_bootstrap, service)
+    second = Relay(fresh_dsn, kafka_bootstrap, service)
     try:
         await first.start()
         await asyncio.sleep(0.5)
@@ -231,4 +230,3 @@ async def test_only_one_relay_publishes_a_topic_at_a_time(stack, fresh_dsn: str)
         assert second.leading  # took over once the first let go
     finally:
         await second.stop()
-        broker.stop()

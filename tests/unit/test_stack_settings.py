@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from shared.db import with_database
 from shared.stack.stack import Stack
 
@@ -28,3 +30,33 @@ def test_without_settings_both_are_embedded(monkeypatch, tmp_path: Path) -> None
 def test_a_dsn_names_another_database_keeping_host_user_and_options() -> None:
     assert with_database("postgresql://postgres@127.0.0.1:5432/lab27", "x") == "postgresql://postgres@127.0.0.1:5432/x"
     assert with_database("postgresql://u:p@db/lab27?sslmode=require", "x") == "postgresql://u:p@db/x?sslmode=require"
+
+
+def test_the_embedded_broker_is_tansu_unless_lab27_broker_names_kafka(monkeypatch, tmp_path: Path) -> None:
+    from shared.stack.broker import EmbeddedBroker
+    from shared.stack.kafka import KafkaBroker
+    from shared.stack.stack import BROKER_ENV, embedded_broker
+
+    monkeypatch.delenv(BROKER_ENV, raising=False)
+    assert Stack.from_env(tmp_path).broker_kind == "tansu"
+    monkeypatch.setenv(BROKER_ENV, "kafka")
+    assert Stack.from_env(tmp_path).broker_kind == "kafka"
+    assert isinstance(embedded_broker("kafka", tmp_path), KafkaBroker)
+    assert isinstance(embedded_broker("tansu", tmp_path), EmbeddedBroker)
+    assert (KafkaBroker.keeps_data, EmbeddedBroker.keeps_data) == (True, False)
+    monkeypatch.setenv(BROKER_ENV, "redpanda")
+    with pytest.raises(ValueError, match="redpanda"):
+        Stack.from_env(tmp_path)
+
+
+def test_the_kafka_broker_is_configured_as_compose_runs_it(tmp_path: Path) -> None:
+    """Single node KRaft, unlimited retention, no auto-created topics, no initial rebalance delay."""
+    from shared.stack.kafka import KafkaBroker
+
+    props = KafkaBroker(tmp_path, port=19092, controller_port=19093).properties()
+    assert props["process.roles"] == "broker,controller"
+    assert props["listeners"] == "PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093"
+    assert (props["log.retention.ms"], props["log.retention.bytes"]) == ("-1", "-1")
+    assert props["auto.create.topics.enable"] == "false"
+    assert props["group.initial.rebalance.delay.ms"] == "0"
+    assert props["offsets.topic.replication.factor"] == props["transaction.state.log.replication.factor"] == "1"
