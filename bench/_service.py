@@ -4,6 +4,8 @@ never shares an interpreter (or a GIL) with what it measures.
 
     async with membership_service() as svc:      # Postgres + broker + `python -m services.membership`
         svc.target, svc.dsn, svc.pid
+    async with services(("membership", "cohorts")) as running:   # several, one broker, a database each
+        running["cohorts"].target
     async with noop_server() as srv:             # same create_server(), AdmitMember does nothing
         srv.target, srv.pid
 
@@ -144,34 +146,62 @@ async def _wait_for_line(proc: subprocess.Popen, needle: str, timeout: float, lo
 
 
 @contextlib.asynccontextmanager
-async def membership_service(python_args: tuple[str, ...] = ("-m", "services.membership"),
-                             broker: str | None = None, **settings: str) -> AsyncIterator[Running]:
-    """The membership service in a subprocess, on a fresh database and broker (``broker``: tansu
-    or kafka; default the first of BENCH_BROKER).
-
-    ``settings`` become environment variables of the service (e.g. APPEND_BATCH_WINDOW="0.001").
-    """
+async def services(names: tuple[str, ...], broker: str | None = None,
+                   **settings: str) -> AsyncIterator[dict[str, Running]]:
+    """The named services, each in its own subprocess on its own database (one Postgres server),
+    all on one fresh broker (``broker``: tansu or kafka; default the first of BENCH_BROKER), as
+    the operators' deployment runs them. ``settings`` become environment variables of every
+    service (e.g. APPEND_BATCH_WINDOW="0.001"). Yields name -> Running, once all are serving."""
     from bench._postgres import bench_broker, bench_postgres
+    from shared.db import with_database
     from shared.stack.ports import free_port
 
     folder = ROOT / ".lab27" / f"bench-{os.getpid()}-svc-{uuid.uuid4().hex[:6]}"
     folder.mkdir(parents=True, exist_ok=True)
+    procs: list[subprocess.Popen] = []
     try:
         async with bench_postgres() as db, bench_broker(broker) as bootstrap:
-            port = free_port()
-            log = folder / "service.log"
-            env = _env(SERVICE_NAME="membership", POSTGRES_DSN=db.dsn, KAFKA_BOOTSTRAP_SERVERS=bootstrap,
-                       GRPC_HOST="127.0.0.1", GRPC_PORT=str(port), LOG_LEVEL="WARNING", **settings)
-            with log.open("wb") as out:
-                proc = subprocess.Popen([sys.executable, *python_args], cwd=ROOT, env=env,
-                                        stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            running: dict[str, Running] = {}
+            waits = []
+            for name in names:
+                dsn = db.dsn if name == names[0] else with_database(db.dsn, f"{db.dsn.rsplit('/', 1)[1]}_{name}")
+                if dsn != db.dsn:
+                    await _admin_create(db.dsn, dsn.rsplit("/", 1)[1])
+                port = free_port()
+                log = folder / f"{name}.log"
+                env = _env(SERVICE_NAME=name, POSTGRES_DSN=dsn, KAFKA_BOOTSTRAP_SERVERS=bootstrap,
+                           GRPC_HOST="127.0.0.1", GRPC_PORT=str(port), LOG_LEVEL="WARNING", **settings)
+                with log.open("wb") as out:
+                    proc = subprocess.Popen([sys.executable, "-m", f"services.{name}"], cwd=ROOT, env=env,
+                                            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                procs.append(proc)
+                waits.append(_wait_for_line(proc, "serving gRPC", 90, log))
+                running[name] = Running(f"127.0.0.1:{port}", proc.pid, dsn, db.roots)
+            await asyncio.gather(*waits)
             try:
-                await _wait_for_line(proc, "serving gRPC", 60, log)
-                yield Running(f"127.0.0.1:{port}", proc.pid, db.dsn, db.roots)
+                yield running
             finally:
-                stop_process(proc, 15)
+                for proc in procs:
+                    stop_process(proc, 15)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.asynccontextmanager
+async def membership_service(broker: str | None = None, **settings: str) -> AsyncIterator[Running]:
+    """The membership service alone (see services)."""
+    async with services(("membership",), broker, **settings) as running:
+        yield running["membership"]
+
+
+async def _admin_create(dsn: str, database: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(f'CREATE DATABASE "{database}"')
+    finally:
+        await conn.close()
 
 
 @contextlib.asynccontextmanager
