@@ -74,6 +74,14 @@ def test_kafka_runs_kraft_with_unlimited_retention() -> None:
     assert str(env["KAFKA_LOG_RETENTION_MS"]) == "-1"
 
 
+def test_services_on_apache_kafka_wait_long_on_fetches() -> None:
+    """Kafka answers a fetch as soon as a record is there: the tansu-sized 5 ms wait would only
+    make idle consumers poll (docs/architecture.md, tansu vs Apache Kafka)."""
+    services = compose_config()["services"]
+    app = [s for n, s in services.items() if n not in {"kafka", "postgres", "kafka-ui"}]
+    assert app and all(int(s["environment"]["KAFKA_FETCH_MAX_WAIT_MS"]) >= 100 for s in app)
+
+
 def test_services_share_one_image_built_from_deploy_dockerfile() -> None:
     services = compose_config()["services"]
     app = [s for n, s in services.items() if n not in {"kafka", "postgres", "kafka-ui"}]
