@@ -78,8 +78,11 @@ async def test_kill_9_under_load_loses_no_acknowledged_write(membership: Members
     await asyncio.gather(*(admit(i) for i in range(total)))
     assert killed.is_set() and not membership.running()
     assert len(acked) >= kill_after
-    # Calls cut by the kill fail as the transport failing, never as UNKNOWN.
-    assert set(failed.values()) <= {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED}, failed
+    # Calls cut by the kill fail as the transport failing, never as UNKNOWN; on a busy machine
+    # admission control may also have refused some (RESOURCE_EXHAUSTED: retry), which the
+    # retries below complete like the others.
+    assert set(failed.values()) <= {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED,
+                                    grpc.StatusCode.RESOURCE_EXHAUSTED}, failed
 
     await membership.start()  # same database, same broker
     stub = membership.stub
