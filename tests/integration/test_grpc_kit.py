@@ -359,3 +359,20 @@ async def test_commands_are_refused_while_the_event_loop_runs_late() -> None:
         assert admission.admits()
     finally:
         await admission.stop()
+
+
+async def test_an_idle_process_has_no_lag_watch_waking_it() -> None:
+    """The loop's lateness matters only past a quarter of the bound: below it nothing watches."""
+    from shared.grpc.admission import LAG_INTERVAL, Admission
+
+    admission = Admission(limit=100, max_lag=0.02)
+    await admission.start()
+    try:
+        assert admission.admits() and admission._watch is None  # idle: no task at all
+        admission.in_flight = 30
+        assert admission.admits() and admission._watch is not None  # busy: watched
+        admission.in_flight = 0
+        await asyncio.sleep(4 * LAG_INTERVAL)
+        assert admission._watch is None  # quiet again: the watch ended itself
+    finally:
+        await admission.stop()
