@@ -11,6 +11,7 @@ import itertools
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from types import SimpleNamespace
 from datetime import UTC, date, datetime
 from uuid import UUID
 
@@ -20,6 +21,7 @@ from services.bookings.application.commands import BookingsCommands
 from services.bookings.application.facts import VenueFacts
 from services.bookings.projections.collective import COLLECTIVE_MEMBERS
 from services.bookings.projections.venue import VENUE
+from shared.application.business_time import occurred_at
 from shared.contracts.membership import MemberAdmitted, MemberEvent, MemberKind, MemberLeft, Scheme, identity_key, member_id_for
 from shared.db import create_pool
 from shared.eventstore.postgres import PostgresEventStore
@@ -133,7 +135,10 @@ class Collective:
     async def _publish(self, event: MemberEvent, deliver: bool) -> int:
         position = next(self._positions)
         version = self._versions[event.member_id] = self._versions.get(event.member_id, 0) + 1
-        self._pending.append((event, EventMeta(str(event.member_id), version, position, datetime.now(UTC),
+        # occurred_at as membership's handler sets it: the business instant of the command's date.
+        named = getattr(event, "on", None) or getattr(event, "admitted_on", None)
+        when = occurred_at(SimpleNamespace(effective_time=lambda: named), datetime.now(UTC))
+        self._pending.append((event, EventMeta(str(event.member_id), version, position, when,
                                                uuid.uuid4(), event.event_type)))
         if deliver:
             await self.deliver()

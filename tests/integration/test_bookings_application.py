@@ -171,7 +171,7 @@ async def test_cancel_a_booking_by_its_id(fresh_dsn: str) -> None:
 
 async def test_future_bookings_are_those_a_departure_cancels_and_cancelling_again_stores_nothing(
         fresh_dsn: str) -> None:
-    # What the reaction to MemberLeft does (phase B): list, then cancel each keyed by booking id.
+    # What the reaction to MemberLeft (reactions/member_left.py) does: list, then cancel each keyed by booking id.
     async with bookings_app(fresh_dsn) as app:
         [halle] = await register(app, HALLE)
         await app.collective.admit("DITP")

@@ -34,8 +34,18 @@ an instant on (queries.future_bookings, over the venue once it holds the store: 
 ``ctx.read``), and CancelBooking for each, keyed by booking id (the kit derives the request
 id from the inbound event and the key, so a replay cancels nothing more). CancelBooking finds
 the booking's stream in the venue (a row found is right at once; a miss waits for the venue to
-hold the store, then is NotFound). See docs/bookings.md for the booking that races the
-departure.
+hold the store, then is NotFound).
+
+A booking that races a departure
+--------------------------------
+The reaction lists an organisation's future bookings once the local view has applied its
+MemberLeft; a booking whose membership check read the view just before that can commit just
+after the listing. So, once a booking is stored, the booking path reads the view again: if the
+organisation has left meanwhile and the slot starts after the departure, it cancels the
+booking (with the reason the reaction gives) and refuses (NotAnActiveMember). Either the
+listing, which reads the venue once it holds every event committed before it began (and the
+view had changed by then), sees the booking, or the booking committed after that and its
+re-read sees the departure. Both may cancel it: the second cancellation stores nothing.
 """
 from __future__ import annotations
 
@@ -58,6 +68,8 @@ from shared.contracts.bookings import (
 )
 from shared.eventstore.base import EventStore
 from services.bookings.application.facts import VenueFacts
+from services.bookings.domain.departure import cancellation_reason, cancelled_by_departure
+from services.bookings.domain.refusals import NotAnActiveMember
 from services.bookings.domain import (
     BookingsCommand,
     BookSpace,
@@ -126,6 +138,24 @@ class BookingsCommands:
         return state
 
     async def _book(self, command: BookSpace, meta: RequestMeta) -> CommandOutcome:
+        outcome = await self._decide_booking(command, meta)
+        await self._unless_member_left(command, meta)
+        return outcome
+
+    async def _unless_member_left(self, command: BookSpace, meta: RequestMeta) -> None:
+        """The booking is stored: if its organisation has left the collective meanwhile, and
+        the slot starts after the departure, cancel it and refuse (see the module docstring)."""
+        departure = await self._facts.departure(command.organisation_id)
+        if departure is None or not cancelled_by_departure(command.starts_at, departure.at):
+            return
+        cancel = CancelBooking(booking_id=command.booking_id, reason=cancellation_reason(departure.on, departure.reason))
+        await self._days.run(space_day_stream_id(command.space_id, command.day), OnDay(cancel),
+                             RequestMeta(correlation_id=meta.correlation_id))
+        raise NotAnActiveMember(f"organisation {command.organisation_id} left the collective on "
+                                f"{departure.on.isoformat()} while booking {command.booking_id} was being made: "
+                                "the booking is cancelled", subject=f"organisation {command.organisation_id}")
+
+    async def _decide_booking(self, command: BookSpace, meta: RequestMeta) -> CommandOutcome:
         (space_state, _, _), (quota, _, _) = await asyncio.gather(
             self._spaces.load(space_stream_id(command.space_id)),
             self._organisations.load(organisation_stream_id(command.organisation_id)))

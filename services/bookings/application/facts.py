@@ -16,12 +16,14 @@ change, so a row found is right at once, and only a booking not found yet waits.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import Protocol
 from uuid import UUID
 
 import asyncpg
 
+from shared.contracts.bookings import VENUE_TIME_ZONE
 from shared.contracts.membership import MemberStatus
 from shared.domain.errors import NotFound
 from shared.eventstore.base import EventStore
@@ -41,11 +43,22 @@ class Consistency(Protocol):
 
 
 MEMBER_STATUS = f"SELECT status FROM {COLLECTIVE_MEMBERS.name}.members WHERE member_id = $1"
+DEPARTURE = f"""SELECT since, left_at, status_reason FROM {COLLECTIVE_MEMBERS.name}.members
+WHERE member_id = $1 AND status = 'left'"""
 MINUTES_BOOKED_ELSEWHERE = f"""
 SELECT coalesce(sum(minutes), 0) FROM {VENUE.name}.bookings
 WHERE organisation_id = $1 AND status = 'booked' AND starts_at >= $2 AND starts_at < $3
   AND NOT (space_id = $4 AND day = $5)"""
 BOOKING_DAY = f"SELECT space_id, day FROM {VENUE.name}.bookings WHERE booking_id = $1"
+
+
+@dataclass(frozen=True)
+class Departure:
+    """The organisation has left the collective: on ``on``, effective at ``at``, for ``reason``."""
+
+    on: date
+    at: datetime
+    reason: str
 
 
 class VenueFacts:
@@ -66,6 +79,15 @@ class VenueFacts:
                                                   command.space_id, command.day)
         return Booker(command.organisation_id, active_member=status == MemberStatus.ACTIVE.value,
                       monthly_quota_hours=monthly_quota_hours, minutes_booked_elsewhere=elsewhere)
+
+    async def departure(self, organisation_id: UUID) -> Departure | None:
+        """Its departure from the collective, if the local view holds one."""
+        row = await self._pool.fetchrow(DEPARTURE, organisation_id)
+        if row is None:
+            return None
+        # left_at is NULL in a view installed before it existed (until rebuilt): the day's start.
+        at = row["left_at"] or datetime.combine(row["since"], time(0), VENUE_TIME_ZONE)
+        return Departure(row["since"], at, row["status_reason"] or "")
 
     async def venue_caught_up(self) -> None:
         """Wait until the venue holds every event the store had committed when this was called."""

@@ -28,7 +28,7 @@ def admitted(row: Row | None, e: MemberAdmitted, meta: EventMeta) -> Row | None:
     if row is not None or e.scheme is not Scheme.HALLES_CIVIQUES:
         return row  # admitted twice (a replay): the first admission stands; the association: not ours
     return {"member_id": e.member_id, "name": e.name, "status": MemberStatus.ACTIVE.value, "status_reason": None,
-            "since": e.admitted_on, "version": meta.version}
+            "since": e.admitted_on, "left_at": None, "version": meta.version}
 
 
 @members.on(MemberProfileUpdated)
@@ -52,8 +52,10 @@ def reinstated(row: Row | None, e: MemberReinstated, meta: EventMeta) -> Row | N
 
 @members.on(MemberLeft)
 def left(row: Row | None, e: MemberLeft, meta: EventMeta) -> Row | None:
+    # left_at: the departure's business instant (services.bookings.domain.departure), which the
+    # booking path compares its slot with when the member left while it was being decided.
     return row and {**row, "status": MemberStatus.LEFT.value, "status_reason": e.reason, "since": e.on,
-                    "version": meta.version}
+                    "left_at": meta.occurred_at, "version": meta.version}
 
 
 COLLECTIVE_MEMBERS = ReadModel(

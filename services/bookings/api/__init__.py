@@ -1,0 +1,1 @@
+"""The bookings gRPC API: translation between protos and commands/queries only."""

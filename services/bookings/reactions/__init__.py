@@ -1,0 +1,1 @@
+"""Bookings' reactions to other services' events (process managers)."""
