@@ -208,8 +208,8 @@ async def test_a_departure_freezes_exactly_what_is_undisbursed(system: System):
     assert funded.frozen and funded.frozen_amount.amount_cents == SHARE - HALF == HALF
     assert funded.frozen_reason == "left the association: fin de l'adhésion"
     assert (funded.frozen_on.year, funded.frozen_on.month, funded.frozen_on.day) == (2018, 6, 30)
-    ledger = (await stub.GetGrant(pb.GetGrantRequest(grant_id=grant_id, consistency_token=left.result.consistency_token),
-                                  timeout=10)).grant
+    ledger = (await stub.GetGrant(pb.GetGrantRequest(
+        grant_id=grant_id, consistency_token=left.result.consistency_token), timeout=10)).grant
     assert (ledger.disbursed.amount_cents, ledger.frozen.amount_cents) == (HALF, HALF)
 
 
