@@ -36,6 +36,7 @@ from lab27.membership.v1 import membership_pb2 as pb
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 WARMUP = 1.0
+SERVICE_WARMUP = 4.0  # seconds of load on a fresh service before its rows (a JVM broker compiles for seconds)
 IN_FLIGHT = (1, 32)
 CHANNELS = 2
 ADMIT = "/lab27.membership.v1.MembershipService/AdmitMember"
@@ -176,6 +177,7 @@ async def main() -> None:
     for broker in brokers:
         for name, env in configs:
             async with membership_service(broker=broker, **env) as svc:
+                await drive(svc, "warm-up", 32, seconds=0.5, warmup=SERVICE_WARMUP)  # JIT, caches: discarded
                 for n in IN_FLIGHT:
                     rows.append(await drive(svc, f"{name} on {broker}" if len(brokers) > 1 else name, n))
     print(table(rows, baseline))

@@ -24,12 +24,16 @@ from bench.grpc_admissions import ADMIT, Requests
 
 SECONDS = float(os.environ.get("BENCH_IDLE_SECONDS", "10"))
 WARM = int(os.environ.get("BENCH_IDLE_WARM", "200"))
-SETTLE = 2.0  # seconds after the warm-up calls before measuring
+# Seconds after the warm-up calls before measuring: a JVM goes on compiling for a while.
+SETTLE = float(os.environ.get("BENCH_IDLE_SETTLE", "15"))
+# On Apache Kafka a long fetch wait costs no latency (it answers as soon as a record is
+# there): also measured with this one, next to the default 5 ms tuned for tansu.
+KAFKA_LONG_WAIT_MS = "500"
 GROUPS = ("service", "postgres", "broker", "client", "not ours")
 
 
-async def idle(broker: str) -> dict[str, float]:
-    async with membership_service(broker=broker) as svc:
+async def idle(broker: str, **settings: str) -> dict[str, float]:
+    async with membership_service(broker=broker, **settings) as svc:
         async with grpc.aio.insecure_channel(svc.target) as channel:
             call = channel.unary_unary(ADMIT, request_serializer=None, response_deserializer=None)
             requests = Requests(f"idle-{broker}-{os.getpid()}")
@@ -43,9 +47,27 @@ async def idle(broker: str) -> dict[str, float]:
     return cores
 
 
+async def idle_broker_alone(broker: str) -> dict[str, float]:
+    """The broker with no client at all (after the same settle time): the floor."""
+    from bench._postgres import bench_broker
+
+    async with bench_broker(broker):
+        await asyncio.sleep(SETTLE)
+        start = cpu_mark((), time.monotonic)
+        await asyncio.sleep(SECONDS)
+        end = cpu_mark((), time.monotonic)
+    return cpu_window(start, end)[1]
+
+
 async def main() -> None:
-    rows = [(broker, await idle(broker)) for broker in bench_brokers()]
-    print(f"idle for {SECONDS:g} s after {WARM} admissions (cores = CPU seconds per second)")
+    rows = []
+    for broker in bench_brokers():
+        rows.append((f"{broker}, no client (baseline)", await idle_broker_alone(broker)))
+        rows.append((broker, await idle(broker)))
+        if broker == "kafka":
+            rows.append((f"kafka, KAFKA_FETCH_MAX_WAIT_MS={KAFKA_LONG_WAIT_MS}",
+                         await idle(broker, KAFKA_FETCH_MAX_WAIT_MS=KAFKA_LONG_WAIT_MS)))
+    print(f"idle for {SECONDS:g} s, {SETTLE:g} s after {WARM} admissions (cores = CPU seconds per second)")
     print("| broker | " + " | ".join(GROUPS) + " | service + postgres + broker |")
     print("|---" * (len(GROUPS) + 2) + "|")
     for broker, cores in rows:

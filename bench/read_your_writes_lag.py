@@ -16,9 +16,9 @@ Rows: reply -> relay checkpoint (event acknowledged by the broker) and reply -> 
 checkpoint (what a query with the token waits for). Baseline, same run: the mean interval
 between the watcher's reads (the relay row's resolution; the directory row's is one read).
 
-Overload, last: BENCH_OVERLOAD_RATE (default 2000/s, twice the rate this machine saturates
-at) for BENCH_SECONDS, while a health check runs every 100 ms, then BENCH_RECOVERY_RATE
-(250/s) for 3 s. It must show no CANCELLED and no INTERNAL: every call succeeds or is
+Overload, last: twice the saturating rate (measured first in the same run: admissions/s
+at 32 in flight, closed loop, 3 s; or BENCH_OVERLOAD_RATE) for BENCH_SECONDS, while a health
+check runs every 100 ms, then BENCH_RECOVERY_RATE (250/s) for 3 s. It must show no CANCELLED and no INTERNAL: every call succeeds or is
 answered RESOURCE_EXHAUSTED (admission control, MAX_IN_FLIGHT); health stays SERVING; at
 the lower rate every call succeeds again with its latency back. Baseline, same run: the
 first rate's reply latency.
@@ -47,7 +47,8 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 WARMUP = 1.0
 TOPIC = "lab27.membership.events"
 GOAL_P99_MS = 20.0
-OVERLOAD_RATE = float(os.environ.get("BENCH_OVERLOAD_RATE", "2000"))
+OVERLOAD_RATE = float(os.environ.get("BENCH_OVERLOAD_RATE", "0"))  # 0: twice the measured saturation
+WARMUP_RATE, WARMUP_SECONDS = 250.0, 5.0  # every process warm (a JVM compiles for seconds)
 RECOVERY_RATE = float(os.environ.get("BENCH_RECOVERY_RATE", "250"))
 RECOVERY_SECONDS = 3.0
 ALLOWED_UNDER_OVERLOAD = {"RESOURCE_EXHAUSTED"}
@@ -123,22 +124,46 @@ async def watch_health(target: str, stop: asyncio.Event) -> dict[str, int]:
     return seen
 
 
+async def saturating_rate(call, seconds: float = 3.0, in_flight: int = 32) -> float:
+    """Admissions/s at ``in_flight`` calls in flight, closed loop: what the service can do."""
+    requests = Requests(f"saturate-{os.getpid()}")
+    requests.fill(4000)
+    done = 0
+    end = time.monotonic() + seconds
+
+    async def worker() -> None:
+        nonlocal done
+        while time.monotonic() < end:
+            try:
+                await call(requests.take(), timeout=10)
+                done += 1
+            except grpc.aio.AioRpcError:
+                await asyncio.sleep(0.05)
+
+    await asyncio.gather(*(worker() for _ in range(in_flight)))
+    return done / seconds
+
+
 async def overload(svc, call, baseline_p99_ms: float) -> None:
     """Twice the saturating rate, then a low rate: refused fast, never cancelled, recovers."""
+    saturation = await saturating_rate(call)
+    rate = OVERLOAD_RATE or 2 * saturation
+    print(f"\nsaturating rate (32 in flight, closed loop, 3 s): {saturation:,.0f}/s; overload at {rate:,.0f}/s")
+    await asyncio.sleep(1.0)
     requests = Requests(f"overload-{os.getpid()}")
-    requests.fill(int(OVERLOAD_RATE * SECONDS) + int(RECOVERY_RATE * RECOVERY_SECONDS) + 100)
+    requests.fill(int(rate * SECONDS) + int(RECOVERY_RATE * RECOVERY_SECONDS) + 100)
     stop = asyncio.Event()
     health = asyncio.create_task(watch_health(svc.target, stop))
     replies: list[tuple[float, int, float]] = []
     start = cpu_mark(svc.roots, time.monotonic)
-    sent, errors = await send_paced(call, requests, OVERLOAD_RATE, SECONDS, replies)
+    sent, errors = await send_paced(call, requests, rate, SECONDS, replies)
     end = cpu_mark(svc.roots, time.monotonic)
     stop.set()
     health_seen = await health
     wall, cores = cpu_window(start, end)
     refused = errors.get("RESOURCE_EXHAUSTED", 0)
     latency = [r[2] for r in replies]
-    print(f"\noverload: open loop at {OVERLOAD_RATE:g}/s for {SECONDS:g} s: {sent} sent, {len(replies)} succeeded "
+    print(f"overload: open loop at {rate:,.0f}/s for {SECONDS:g} s: {sent} sent, {len(replies)} succeeded "
           f"({len(replies) / wall:,.0f}/s, p50 {pct(latency, .5) * 1000:.1f} ms, p99 {pct(latency, .99) * 1000:.1f} ms), "
           f"{refused} RESOURCE_EXHAUSTED, other errors {({k: v for k, v in errors.items() if k not in ALLOWED_UNDER_OVERLOAD}) or 0}")
     print("CPU cores: " + ", ".join(f"{k} {v:.2f}" for k, v in cores.items()))
@@ -207,12 +232,12 @@ async def main() -> None:
             call = channel.unary_unary(ADMIT, request_serializer=None, response_deserializer=None)
             await channel.channel_ready()
             warm = Requests(f"lag-warm-{os.getpid()}")
-            await send_paced(call, warm, 200, 0.5, None)  # connections, caches, consumer
+            await send_paced(call, warm, WARMUP_RATE, WARMUP_SECONDS, None)  # connections, caches, JIT
+            await asyncio.sleep(1.0)
             first_p99 = None
             for rate in RATES:
                 p99 = await measure(svc, call, rate)
                 first_p99 = p99 if first_p99 is None else first_p99
                 await asyncio.sleep(1.0)  # let a backlog drain before the next rate
-            if OVERLOAD_RATE > 0:
-                await overload(svc, call, first_p99 or float("nan"))
+            await overload(svc, call, first_p99 or float("nan"))
             await channel.close()

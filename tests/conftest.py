@@ -60,6 +60,12 @@ def _tiers(config: pytest.Config) -> list[str]:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_TIERS] = _tiers(config)
+    # Before any test module imports grpc: its fork handlers run in every child this process
+    # forks (EmbeddedPostgres runs pg_ctl as another user, which needs a real fork), and with
+    # grpc's threads busy they crashed one: "pg_ctl ... died with SIGSEGV" while starting a
+    # test's own Postgres, after "Other threads are currently calling into gRPC, skipping
+    # fork() handlers". The children exec at once and need none of grpc's state.
+    os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

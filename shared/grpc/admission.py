@@ -17,9 +17,13 @@ loop busy with admitted commands takes them late, so the real queue forms in the
 out of the count's sight. Measured at 2,000 calls/s on this 2-core machine: 288 refused,
 4,112 CANCELLED by the C core dropping its backlog of calls not yet taken (past 1,000 of
 them, its default), the rest served after 4 s. Hence two more things:
-- the loop's own lateness is watched (``max_lag``: a sleep that wakes late); while it is
-  late, commands are refused too, and a refusal costs a fraction of a command, so the loop
-  turns faster and takes calls sooner;
+- the loop's own lateness is watched (``max_lag``: a sleep that wakes late at two looks
+  running) while at least a quarter of the bound is in flight (below, lateness refuses
+  nothing, so an idle process has no watch waking it); while it is late, commands past a
+  quarter of the bound are refused too, and a
+  refusal costs a fraction of a command, so the loop turns faster and takes calls sooner (a
+  few callers on a machine busy with other processes make the loop late too, but queue
+  nothing: they are not refused);
 - shared.grpc.server lets the C core keep its backlog (grpc.server.max_pending_requests)
   instead of cancelling it, so every call gets an answer from here: served, or refused.
 Under such an overload a refusal is "at once" from the moment the loop takes the call, not
@@ -41,6 +45,9 @@ from shared.grpc.status import ERROR_DOMAIN, STATUS_DETAILS_KEY, _packed, retry_
 log = structlog.get_logger("shared.grpc.admission")
 LOG_EVERY = 5.0  # seconds between two warnings while refusing
 LAG_INTERVAL = 0.025  # seconds between two looks at the loop's lateness (40 wake-ups a second)
+# A late loop refuses only with at least limit / LAG_SHARE commands in flight: a few callers
+# on a machine that other processes keep busy make the loop late too, and queue nothing.
+LAG_SHARE = 4
 
 
 class Admission:
@@ -54,31 +61,39 @@ class Admission:
         self.in_flight = 0
         self.refused = 0  # total, for the metric
         self.lagging = False  # the loop woke more than max_lag late at its last look
+        self._watching = False  # start() was called: watch the loop while enough is in flight
         self._watch: asyncio.Task | None = None
         self._logged_at = 0.0
         self._refused_at_log = 0
+        self._lag_floor = max(1, limit // LAG_SHARE)
+        # What a refusal says, made once: past the bound, or with the loop running late.
+        self._full = self._status(f"overloaded: {limit} commands already in flight", "max_in_flight")
+        self._late = self._status("overloaded: commands are waiting to be taken", "loop_late")
+
+    def _status(self, why: str, cause: str) -> tuple[str, bytes]:
         status = status_pb2.Status(
-            code=code_pb2.RESOURCE_EXHAUSTED,
-            message=f"overloaded: {limit} commands already in flight; retry after {retry_after:g} s",
-            details=[_packed(retry_info(retry_after)),
+            code=code_pb2.RESOURCE_EXHAUSTED, message=f"{why}; retry after {self.retry_after:g} s",
+            details=[_packed(retry_info(self.retry_after)),
                      _packed(error_details_pb2.ErrorInfo(reason="OVERLOADED", domain=ERROR_DOMAIN,
-                                                         metadata={"max_in_flight": str(limit)}))])
-        self._message = status.message
-        self._details = status.SerializeToString()  # the same for every refusal: made once
+                                                         metadata={"cause": cause,
+                                                                   "max_in_flight": str(self.limit)}))])
+        return status.message, status.SerializeToString()
 
     @property
     def bounded(self) -> bool:
         return self.limit > 0
 
     def admits(self) -> bool:
-        return self.in_flight < self.limit and not self.lagging
+        if self._watching and self._watch is None and self.in_flight >= self._lag_floor:
+            self._watch = asyncio.create_task(self._watch_lag(), name="admission-lag")
+        return self.in_flight < (self._lag_floor if self.lagging else self.limit)
 
     async def start(self) -> None:
-        """Watch the running loop's lateness (call from the loop that serves the calls)."""
-        if self.bounded and self.max_lag > 0 and self._watch is None:
-            self._watch = asyncio.create_task(self._watch_lag(), name="admission-lag")
+        """Watch the running loop's lateness under load (call from the loop that serves the calls)."""
+        self._watching = self.bounded and self.max_lag > 0
 
     async def stop(self) -> None:
+        self._watching = False
         if self._watch is not None:
             self._watch.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -95,6 +110,9 @@ class Admission:
             await asyncio.sleep(LAG_INTERVAL)
             late = loop.time() - before - LAG_INTERVAL > self.max_lag
             self.lagging = late and late_before
+            if not (late or late_before) and self.in_flight < self._lag_floor:
+                self._watch = None  # quiet again: the next busy moment starts another watch
+                return
             late_before = late
 
     async def refuse(self, context: grpc.aio.ServicerContext) -> None:
@@ -105,8 +123,8 @@ class Admission:
             log.warning("grpc.overloaded", in_flight=self.in_flight, max_in_flight=self.limit,
                         loop_late=self.lagging, refused=self.refused - self._refused_at_log)
             self._logged_at, self._refused_at_log = now, self.refused
-        await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, self._message,
-                            ((STATUS_DETAILS_KEY, self._details),))
+        message, details = self._full if self.in_flight >= self.limit else self._late
+        await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, message, ((STATUS_DETAILS_KEY, details),))
 
 
 def is_command(handler: grpc.RpcMethodHandler) -> bool:

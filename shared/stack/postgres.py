@@ -88,18 +88,30 @@ class EmbeddedPostgres:
     def dsn(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@{self.host}:{self.port}/{database}"
 
-    def _as_pg_user(self) -> dict:
-        """Drop to the Postgres user entirely: uid, gid and no supplementary groups.
+    def _as_pg_user(self, args: list[str]) -> list[str]:
+        """``args`` run as the Postgres user entirely: uid, gid and no supplementary groups.
 
         Keeping root's gid would make a folder like mktemp's (rwx-----x) deny us through its
-        group bits, even though "other" may traverse it.
+        group bits, even though "other" may traverse it. setpriv drops them rather than
+        subprocess's user=/group= arguments: those make Python fork() instead of vfork(), and in
+        a process where gRPC runs threads the forked child runs gRPC's fork handlers and can
+        crash before it ever executes the command (seen as "Fatal Python error: Segmentation
+        fault" in a test run).
         """
-        if not self._user:
-            return {}
-        return {"user": self._user.pw_uid, "group": self._user.pw_gid, "extra_groups": []}
+        if not self._user or not shutil.which("setpriv"):
+            return args
+        return ["setpriv", f"--reuid={self._user.pw_uid}", f"--regid={self._user.pw_gid}", "--clear-groups",
+                "--", *args]
 
     def _run(self, args: list[str], **kwargs) -> subprocess.CompletedProcess:
-        return subprocess.run(args, check=True, capture_output=True, text=True, **self._as_pg_user(), **kwargs)
+        return subprocess.run(self._as_pg_user(args), check=True, capture_output=True, text=True,
+                              **self._fallback_user(), **kwargs)
+
+    def _fallback_user(self) -> dict:
+        """Without setpriv (not util-linux), subprocess drops the privileges itself."""
+        if not self._user or shutil.which("setpriv"):
+            return {}
+        return {"user": self._user.pw_uid, "group": self._user.pw_gid, "extra_groups": []}
 
     def _prepare_dir(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -118,8 +130,8 @@ class EmbeddedPostgres:
     def _stop_leftover(self) -> None:
         """A server left running by a killed launcher holds the data folder: stop it first."""
         if (self.data_dir / "postmaster.pid").exists():
-            status = subprocess.run([_bin("pg_ctl"), "-D", str(self.data_dir), "status"],
-                                    capture_output=True, **self._as_pg_user())
+            status = subprocess.run(self._as_pg_user([_bin("pg_ctl"), "-D", str(self.data_dir), "status"]),
+                                    capture_output=True, **self._fallback_user())
             if status.returncode == 0:
                 self._run([_bin("pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop"])
 

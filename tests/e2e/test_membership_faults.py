@@ -78,8 +78,11 @@ async def test_kill_9_under_load_loses_no_acknowledged_write(membership: Members
     await asyncio.gather(*(admit(i) for i in range(total)))
     assert killed.is_set() and not membership.running()
     assert len(acked) >= kill_after
-    # Calls cut by the kill fail as the transport failing, never as UNKNOWN.
-    assert set(failed.values()) <= {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED}, failed
+    # Calls cut by the kill fail as the transport failing, never as UNKNOWN; on a busy machine
+    # admission control may also have refused some (RESOURCE_EXHAUSTED: retry), which the
+    # retries below complete like the others.
+    assert set(failed.values()) <= {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED,
+                                    grpc.StatusCode.RESOURCE_EXHAUSTED}, failed
 
     await membership.start()  # same database, same broker
     stub = membership.stub
@@ -94,7 +97,13 @@ async def test_kill_9_under_load_loses_no_acknowledged_write(membership: Members
 
     # Retrying every request with its own request id completes the batch: the ones that
     # were stored answer duplicate=true, the others are written now; none is refused.
-    retried = await asyncio.gather(*(stub.AdmitMember(requests[i], timeout=20) for i in range(total)))
+    # At most `in_flight` at a time, as a client would: 300 at once is past MAX_IN_FLIGHT (128)
+    # and would rightly be answered RESOURCE_EXHAUSTED.
+    async def retry(i: int) -> pb.AdmitMemberResponse:
+        async with gate:
+            return await stub.AdmitMember(requests[i], timeout=20)
+
+    retried = await asyncio.gather(*(retry(i) for i in range(total)))
     for i, reply in enumerate(retried):
         if i in acked:
             assert reply.result.duplicate and reply.member_id == acked[i].member_id

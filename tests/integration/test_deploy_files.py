@@ -60,7 +60,7 @@ def test_the_test_broker_is_the_compose_broker() -> None:
 
 def test_compose_file_is_valid_and_every_container_has_a_healthcheck() -> None:
     services = compose_config()["services"]
-    assert {"kafka", "postgres", "membership", "kafka-ui"} <= set(services)
+    assert {"kafka", "postgres", "membership", "cohorts", "funding", "bookings", "kafka-ui"} <= set(services)
     for name, spec in services.items():
         assert spec.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
     assert "kafka-broker-api-versions" in " ".join(services["kafka"]["healthcheck"]["test"])
@@ -72,6 +72,14 @@ def test_kafka_runs_kraft_with_unlimited_retention() -> None:
     env = compose_config()["services"]["kafka"]["environment"]
     assert env["KAFKA_PROCESS_ROLES"] == "broker,controller"
     assert str(env["KAFKA_LOG_RETENTION_MS"]) == "-1"
+
+
+def test_services_on_apache_kafka_wait_long_on_fetches() -> None:
+    """Kafka answers a fetch as soon as a record is there: the tansu-sized 5 ms wait would only
+    make idle consumers poll (docs/architecture.md, tansu vs Apache Kafka)."""
+    services = compose_config()["services"]
+    app = [s for n, s in services.items() if n not in {"kafka", "postgres", "kafka-ui"}]
+    assert app and all(int(s["environment"]["KAFKA_FETCH_MAX_WAIT_MS"]) >= 100 for s in app)
 
 
 def test_services_share_one_image_built_from_deploy_dockerfile() -> None:
@@ -96,3 +104,17 @@ def test_the_image_recipe_installs_every_package_and_sql_file(tmp_path: Path) ->
                       "services/membership/__main__.py", "services/membership/migrations/001_member_directory.sql",
                       "shared/runtime.py", "shared/healthcheck.py"):
         assert (tmp_path / installed).is_file(), installed
+
+
+def test_each_service_has_its_own_database_port_and_broker() -> None:
+    services = compose_config()["services"]
+    apps = {name: services[name]["environment"] for name in ("membership", "cohorts", "funding", "bookings")}
+    databases = {name: env["POSTGRES_DSN"].rsplit("/", 1)[1] for name, env in apps.items()}
+    assert databases == {name: f"lab27_{name}" for name in apps}
+    created = set(re.findall(r"CREATE DATABASE (\w+);", (ROOT / "deploy/postgres/init-databases.sql").read_text()))
+    assert set(databases.values()) <= created
+    assert len({env["GRPC_PORT"] for env in apps.values()}) == 4
+    assert all(env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092" and env["SERVICE_NAME"] == name
+               for name, env in apps.items())
+    for name, env in apps.items():  # the published port is the one it listens on, and health asks it
+        assert services[name]["ports"] == [f"{env['GRPC_PORT']}:{env['GRPC_PORT']}"]

@@ -314,8 +314,9 @@ async def test_commands_past_the_bound_are_refused_at_once_and_queries_are_not()
                 await stub.AdmitMember(pb.AdmitMemberRequest(request_id="r3"), timeout=2)
             error = raised.value
             assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
-            assert "overloaded" in error.details() and retry_delay(error) == 0.05
-            assert error_info(error).reason == "OVERLOADED"
+            assert error.details().startswith("overloaded: 2 commands already in flight")
+            assert retry_delay(error) == 0.05
+            assert error_info(error).reason == "OVERLOADED" and error_info(error).metadata["cause"] == "max_in_flight"
             assert sorted(entered) == ["r0", "r1"]  # refused before the servicer ran
             assert (await stub.GetMember(pb.GetMemberRequest(member_id="m"), timeout=2)).member.member_id == "m"
             health = health_pb2_grpc.HealthStub(channel)
@@ -339,6 +340,7 @@ async def test_commands_are_refused_while_the_event_loop_runs_late() -> None:
     from shared.grpc.admission import LAG_INTERVAL, Admission
 
     admission = Admission(limit=100, max_lag=0.02)
+    admission.in_flight = 30  # past a quarter of the bound
     await admission.start()
     try:
         await asyncio.sleep(3 * LAG_INTERVAL)
@@ -350,7 +352,27 @@ async def test_commands_are_refused_while_the_event_loop_runs_late() -> None:
             _time.sleep(0.1)
             await asyncio.sleep(0.001)
         assert admission.lagging and not admission.admits()
+        admission.in_flight = 20  # a few callers only: a late loop alone refuses nothing
+        assert admission.admits()
+        admission.in_flight = 30
         await asyncio.sleep(3 * LAG_INTERVAL)  # on time again
         assert admission.admits()
+    finally:
+        await admission.stop()
+
+
+async def test_an_idle_process_has_no_lag_watch_waking_it() -> None:
+    """The loop's lateness matters only past a quarter of the bound: below it nothing watches."""
+    from shared.grpc.admission import LAG_INTERVAL, Admission
+
+    admission = Admission(limit=100, max_lag=0.02)
+    await admission.start()
+    try:
+        assert admission.admits() and admission._watch is None  # idle: no task at all
+        admission.in_flight = 30
+        assert admission.admits() and admission._watch is not None  # busy: watched
+        admission.in_flight = 0
+        await asyncio.sleep(4 * LAG_INTERVAL)
+        assert admission._watch is None  # quiet again: the watch ended itself
     finally:
         await admission.stop()
