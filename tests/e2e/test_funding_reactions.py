@@ -7,12 +7,15 @@ undisbursed; both upstream topics replayed from the beginning change nothing.
 Every read is a funding query carrying the upstream command's consistency token, which
 waits until funding's reaction has handled that write and the ledger shows its effect: no
 sleeps. A record produced again is followed by a later upstream write whose token is passed
-on, so the query answers only once funding has consumed the redelivered record too.
+on, so the query answers only once funding has consumed the redelivered record too. The
+replay from the beginning deletes funding's checkpoints, as an operator resetting them would:
+the views and the reactions then handle every record again, and nothing more is stored.
 """
 from __future__ import annotations
 
 import uuid
 
+import asyncpg
 import pytest
 from aiokafka import TopicPartition
 
@@ -213,28 +216,69 @@ async def test_a_departure_freezes_exactly_what_is_undisbursed(system: System):
     assert (ledger.disbursed.amount_cents, ledger.frozen.amount_cents) == (HALF, HALF)
 
 
-async def test_both_topics_replayed_from_the_beginning_change_nothing(system: System):
-    """Last in the module: everything the tests above made is replayed."""
+async def test_both_topics_redelivered_then_replayed_from_the_beginning_change_nothing(system: System):
+    """Last in the module: everything the tests above made is delivered again."""
     stub = system.funding.stub
-    before_token = await later_writes(system)
 
     async def everything(token: str) -> list[bytes]:
         grants = (await stub.ListGrants(pb.ListGrantsRequest(
             page=common_pb2.PageRequest(page_size=100), consistency_token=token), timeout=10)).grants
-        allocations = [(await stub.ListAllocations(pb.ListAllocationsRequest(
+        allocations = [a for g in grants for a in (await stub.ListAllocations(pb.ListAllocationsRequest(
             grant_id=g.grant_id, page=common_pb2.PageRequest(page_size=100), consistency_token=token),
-            timeout=10)).allocations for g in grants]
-        due = await stub.ListTranchesDue(pb.ListTranchesDueRequest(
-            page=common_pb2.PageRequest(page_size=100), consistency_token=token), timeout=10)
-        return [m.SerializeToString(deterministic=True) for m in [*grants, *sum(map(list, allocations), []),
-                                                                  *due.tranches]]
+            timeout=10)).allocations]
+        due = (await stub.ListTranchesDue(pb.ListTranchesDueRequest(
+            page=common_pb2.PageRequest(page_size=100), consistency_token=token), timeout=10)).tranches
+        return [m.SerializeToString(deterministic=True) for m in [*grants, *allocations, *due]]
 
-    before = await everything(before_token)
-    assert len(before) > 10  # the grants, allocations and tranches of the tests above
-    replayed = {topic: await records_of(system, topic) for topic in (MEMBERSHIP, COHORTS)}
-    assert {dict(r.headers)["type"] for r in replayed[COHORTS]} >= {b"cohorts.CohortStarted",
-                                                                     b"cohorts.CohortCompleted"}
-    assert b"membership.MemberLeft" in {dict(r.headers)["type"] for r in replayed[MEMBERSHIP]}
-    for topic, records in replayed.items():
-        await produce_again(system, topic, records)
-    assert await everything(await later_writes(system)) == before
+    async def unchanged(token: str) -> None:
+        assert await everything(token) == before
+        assert await fetch(system.funding.dsn, STORED) == stored  # no command stored anything
+        for reaction in REACTIONS:
+            assert await fetch(system.funding.dsn, f"SELECT * FROM {reaction}.anomalies") == []
+
+    before = await everything(await later_writes(system))
+    stored = await fetch(system.funding.dsn, STORED)
+    assert len(before) > 10 and len(stored) > 10  # the grants, allocations and tranches of the tests above
+    records = {topic: await records_of(system, topic) for topic in (MEMBERSHIP, COHORTS)}
+    assert {dict(r.headers)["type"] for r in records[COHORTS]} >= {b"cohorts.CohortStarted",
+                                                                    b"cohorts.CohortCompleted"}
+    assert b"membership.MemberLeft" in {dict(r.headers)["type"] for r in records[MEMBERSHIP]}
+
+    # 1. Every record of both topics delivered twice: produced again, in order.
+    for topic, copies in records.items():
+        await produce_again(system, topic, copies)
+    await unchanged(await later_writes(system))
+
+    # 2. Replayed from the beginning: funding's checkpoints of both topics deleted (as an
+    # operator resetting them would); the next records show the gap, and the views and the
+    # reactions read both topics again from offset 0, the originals and their copies.
+    consumers = (*REACTIONS, "membership_view", "cohorts_view")
+    await execute(system.funding.dsn, "; ".join(f"DELETE FROM {c}.checkpoint" for c in consumers))
+    probe = await later_writes(system)
+    await unchanged(probe)
+    handled = {(r["schema"], r["source"]): r["position"] for r in await fetch(system.funding.dsn, " UNION ALL ".join(
+        f"SELECT '{c}' AS schema, source, position FROM {c}.checkpoint" for c in REACTIONS))}
+    positions = decode_token(probe)
+    assert handled[(REACTIONS[0], COHORTS)] >= positions[COHORTS]
+    assert handled[(REACTIONS[1], MEMBERSHIP)] >= positions[MEMBERSHIP]
+
+
+STORED = "SELECT stream_id, version, type FROM events ORDER BY position"
+REACTIONS = ("funding_tranches_due", "funding_departures")
+
+
+async def fetch(dsn: str, sql: str) -> list[dict]:
+    """Fault injection and its proof read funding's database directly (never to drive it)."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        return [dict(r) for r in await conn.fetch(sql)]
+    finally:
+        await conn.close()
+
+
+async def execute(dsn: str, sql: str) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
