@@ -23,8 +23,10 @@ SERVICES: dict[str, ServiceSpec] = {
                               "services.membership.application.commands:MEMBER_DECIDER",
                               "services.membership.bootstrap:MembershipSettings",
                               "services.membership.bootstrap:READ_MODELS"),
-    "funding": ServiceSpec("shared.contracts.funding:funding_registry", "services.funding.application.commands:GRANT_DECIDER",
-                           "services.funding.bootstrap:FundingSettings", "services.funding.bootstrap:READ_MODELS"),
+    "funding": ServiceSpec("shared.contracts.funding:funding_registry",
+                           "services.funding.application.commands:GRANT_DECIDER",
+                           "services.funding.bootstrap:FundingSettings",
+                           "services.funding.bootstrap:READ_MODELS"),
 }
 
 
