@@ -6,6 +6,8 @@
     lab27 rebuild --service membership [--dsn DSN] --projection member_directory
     lab27 as-of --service membership [--dsn DSN] (--at ISO | --on DATE) [--stream MEMBER_ID]
     lab27 anomalies [--dsn DSN] [--reaction NAME]
+    lab27 load-scenario [--membership HOST:PORT] [--cohorts ...] [--funding ...] [--bookings ...]
+    lab27 summary [same endpoints] [--consistency-token TOKEN]
 
 ``--dsn`` defaults to $POSTGRES_DSN (the service's own database). Times are ISO 8601, UTC when
 no offset is given, and filter on ``recorded_at`` (when the store committed the event).
@@ -138,6 +140,40 @@ async def cmd_as_of(args: argparse.Namespace) -> int:
     return 0
 
 
+def _endpoints(args: argparse.Namespace) -> dict[str, str]:
+    return {name: getattr(args, name) for name in ("membership", "cohorts", "funding", "bookings")}
+
+
+async def cmd_load_scenario(args: argparse.Namespace) -> int:
+    from shared.scenario.loader import load_scenario
+
+    loaded = await load_scenario(_endpoints(args))
+    print(json.dumps({"calls": loaded.calls, "duplicates": loaded.duplicates, "members": len(loaded.members),
+                      "cohorts": len(loaded.cohorts), "grant_id": loaded.grant_id, "bookings": len(loaded.bookings),
+                      "consistency_token": loaded.token}))
+    return 0
+
+
+async def cmd_summary(args: argparse.Namespace) -> int:
+    from shared.scenario.loader import Stubs
+    from shared.scenario.summary import summary
+
+    stubs = Stubs.connect(_endpoints(args))
+    try:
+        for line in await summary(stubs, args.consistency_token):
+            print(line)
+    finally:
+        await stubs.close()
+    return 0
+
+
+def _add_endpoints(parser: argparse.ArgumentParser) -> None:
+    from shared.scenario.loader import DEFAULT_ENDPOINTS
+
+    for name, target in DEFAULT_ENDPOINTS.items():
+        parser.add_argument(f"--{name}", default=target, help=f"{name}'s gRPC endpoint (default {target})")
+
+
 def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--from-position", type=int, help="first position (inclusive)")
     parser.add_argument("--to-position", type=int, help="last position (inclusive)")
@@ -179,6 +215,17 @@ def parser() -> argparse.ArgumentParser:
     anomalies.add_argument("--dsn", help="the service's database (default: $POSTGRES_DSN)")
     anomalies.add_argument("--reaction", help="only this reaction (its name)")
     anomalies.set_defaults(run=cmd_anomalies)
+
+    load = commands.add_parser("load-scenario", help="load the article's history through the gRPC APIs "
+                                                     "(harmless twice: deterministic request ids)")
+    _add_endpoints(load)
+    load.set_defaults(run=cmd_load_scenario)
+
+    summary = commands.add_parser("summary", help="members, cohorts, the grant and the next bookings, read "
+                                                  "through the gRPC APIs")
+    _add_endpoints(summary)
+    summary.add_argument("--consistency-token", default="", help="wait until the services hold this token")
+    summary.set_defaults(run=cmd_summary)
 
     as_of = commands.add_parser("as-of", help="streams' states as recorded by an instant, or as of a business date")
     as_of.add_argument("--service", required=True, help=f"one of: {known}")

@@ -29,6 +29,11 @@ class KafkaClientProfile(BaseSettings):
     session_timeout_ms: int = 6000
     heartbeat_interval_ms: int = 1000
     fetch_max_wait_ms: int = 5
+    # A consumer that has had no record for idle_after_ms fetches with this wait instead, until
+    # the next record: tansu answers only when the wait runs out, so this is the latency of the
+    # first event after a quiet spell there (Apache Kafka answers as soon as a record is there).
+    idle_fetch_max_wait_ms: int = 100
+    idle_after_ms: int = 2000
     request_timeout_ms: int = 30000
 
 

@@ -14,6 +14,7 @@ import contextlib
 import logging
 import shutil
 import tempfile
+import time
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -79,6 +80,10 @@ class ProjectionRunner:
         self.batch_size = batch_size
         self.profile = profile or KafkaClientProfile()
         self.fetch_max_wait_ms = self.profile.fetch_max_wait_ms if fetch_max_wait_ms is None else fetch_max_wait_ms
+        # Idle (no record for idle_after_ms), the consumer fetches with the longer idle wait.
+        self.idle_fetch_max_wait_ms = max(self.fetch_max_wait_ms, self.profile.idle_fetch_max_wait_ms)
+        self._last_record = time.monotonic()
+        self.idle = False
         self.app_id = app_id or f"lab27-{service}-projections"
         self.dead_letters = DeadLetters(bootstrap, service, self.profile)
         self.appliers: dict[str, Applier | ReactionApplier] = {}
@@ -151,6 +156,24 @@ class ProjectionRunner:
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
 
+    def _on_records(self) -> None:
+        self._last_record = time.monotonic()
+        if self.idle:
+            self.idle = False
+            self._set_fetch_wait(self.fetch_max_wait_ms)
+
+    def _idle_check(self) -> None:
+        """Quiet for idle_after_ms: fetch with the idle wait until the next record."""
+        quiet_for = time.monotonic() - self._last_record
+        if not self.idle and quiet_for * 1000 >= self.profile.idle_after_ms:
+            self.idle = True
+            self._set_fetch_wait(self.idle_fetch_max_wait_ms)
+
+    def _set_fetch_wait(self, ms: int) -> None:
+        thread = getattr(self._app.consumer, "_thread", None) if self._app is not None else None
+        if thread is not None:
+            thread.set_fetch_wait(ms)
+
     async def _wait_for(self, consumer: str, topic: str, position: int) -> None:
         await self.waiters[consumer].wait_for(topic, position, self.wait_timeout)
 
@@ -179,6 +202,7 @@ class ProjectionRunner:
             app = self._app
             if app is None:
                 continue
+            self._idle_check()
             try:
                 for tp in sorted(app.consumer.assignment()):
                     # Position first: on one log the end read afterwards is at least as far.
@@ -259,6 +283,8 @@ class ProjectionRunner:
             queue = manual.channel.queue
             batch: list[Any] = []
             async for event in manual.events():
+                if not batch:
+                    self._on_records()
                 batch.append(event)
                 if len(batch) < self.batch_size and not queue.empty():
                     continue

@@ -144,21 +144,21 @@ LABS: tuple[Lab, ...] = (
         "Augmenter la fréquentation de la médiathèque et créer une carte de réduction culturelle pour les "
         "jeunes.", date(2016, 6, 1), 18, date(2017, 7, 10), started_on=date(2016, 6, 1),
         completed_on=date(2017, 12, 1), withdrawals=2,
-        sprints=((date(2016, 9, 5), "Médiathèque ouverte le dimanche", "adopted"),
+        sprints=((date(2016, 9, 5), "Médiathèque ouverte le dimanche", "validated"),
                  (date(2016, 10, 3), "Carte culture jeunes, maquette papier", "iterate"),
-                 (date(2016, 11, 7), "Carte culture jeunes, test en boutique", "adopted")),
+                 (date(2016, 11, 7), "Carte culture jeunes, test en boutique", "validated")),
         coaches=(("Claire Dubois", "sociologist"), ("Julien Moreau", "designer"))),
     Lab("occitanie", "RH et management après la fusion",
         "Marier les cultures Midi-Pyrénées et Languedoc-Roussillon ; des tiers-lieux partagés pour les "
         "agents de Toulouse qui se rendent à Montpellier.", date(2017, 1, 16), 18, date(2017, 7, 10),
         started_on=date(2017, 1, 16), withdrawals=3,
         sprints=((date(2017, 3, 6), "Tiers-lieu à Carcassonne", "iterate"),
-                 (date(2017, 4, 3), "Réunions à distance entre sites", "adopted")),
+                 (date(2017, 4, 3), "Réunions à distance entre sites", "validated")),
         coaches=(("Sophie Laurent", "urbanist"),)),
     Lab("dunkerque", "Rénovation énergétique",
         "Inciter les personnes précaires à mieux utiliser les aides à la rénovation énergétique de leur "
         "logement.", date(2017, 3, 6), 16, date(2017, 7, 10), started_on=date(2017, 3, 6), withdrawals=1,
-        sprints=((date(2017, 5, 15), "Permanence énergie au marché", "adopted"),),
+        sprints=((date(2017, 5, 15), "Permanence énergie au marché", "validated"),),
         coaches=(("Antoine Petit", "sociologist"),)),
     Lab("paris", "Données ouvertes et participation citoyenne",
         "Relier le laboratoire aux actions sur l'ouverture des données et la participation citoyenne : un "
@@ -166,7 +166,7 @@ LABS: tuple[Lab, ...] = (
         "services concurrents traitaient.", date(2018, 5, 14), 18, date(2017, 11, 6),
         started_on=date(2018, 5, 14), withdrawals=1,
         sprints=((date(2018, 5, 28), "Guide des écogestes", "iterate"),
-                 (date(2018, 6, 11), "Pieds d'arbre : un guichet unique", "adopted")),
+                 (date(2018, 6, 11), "Pieds d'arbre : un guichet unique", "validated")),
         coaches=(("Léa Martin", "urbanist"), ("Hugo Bernard", "designer"))),
     Lab("lille", "Capitale mondiale du design 2020",
         "Préparer avec les agents la métropole capitale mondiale du design en 2020 : un service public "

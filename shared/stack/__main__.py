@@ -1,5 +1,10 @@
 """`make run`: the embedded stack plus every service, until Ctrl-C or SIGTERM.
 
+On first start it loads the reference scenario (the article's history) through the services'
+gRPC APIs, and it prints a summary read back through them each time (the data is kept: a
+second start does not load the scenario again; .lab27/run/scenario.loaded remembers the
+loader's consistency token).
+
 Postgres data is kept in .lab27/run/pgdata across runs; tansu starts empty every time and
 each service's relay republishes its history from Postgres. With LAB27_BROKER=kafka
 (`make run BROKER=kafka`) the broker is Apache Kafka (shared.stack.kafka), whose log is kept
@@ -8,6 +13,7 @@ in .lab27/run/kafka across runs too.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import signal
 import subprocess
@@ -45,6 +51,33 @@ def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60.0) -> bo
     return False
 
 
+def scenario(data: Path, endpoints: dict[str, str]) -> None:
+    """Load the scenario on first start, then print the summary (both through gRPC)."""
+    from shared.scenario.loader import Stubs, load_scenario
+    from shared.scenario.summary import summary
+
+    marker = data / "scenario.loaded"
+    if marker.exists():
+        token = marker.read_text().strip()
+    else:
+        started = time.monotonic()
+        loaded = asyncio.run(load_scenario(endpoints))
+        marker.write_text(loaded.token)
+        token = loaded.token
+        print(f"{'scenario':<11} the article's history loaded: {loaded.calls} calls in "
+              f"{time.monotonic() - started:.1f} s", flush=True)
+
+    async def lines() -> list[str]:
+        stubs = Stubs.connect(endpoints)
+        try:
+            return await summary(stubs, token)
+        finally:
+            await stubs.close()
+
+    for line in asyncio.run(lines()):
+        print(line, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=ROOT / ".lab27" / "run", help="where Postgres keeps its data")
@@ -66,9 +99,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for service in available_services():
             running[service] = start_service(stack, service, args.data)
+        ready = {}
         for service, (proc, port) in running.items():
-            state = "ready" if wait_healthy(port, proc) else f"NOT READY, see {args.data / (service + '.log')}"
+            ready[service] = wait_healthy(port, proc)
+            state = "ready" if ready[service] else f"NOT READY, see {args.data / (service + '.log')}"
             print(f"{service:<11} grpc://127.0.0.1:{port}  {state}", flush=True)
+        if all(ready.values()) and set(ready) == set(SERVICES):
+            scenario(args.data, {service: f"127.0.0.1:{port}" for service, (_proc, port) in running.items()})
         print("lab27 is running; Ctrl-C stops it.", flush=True)
         while not stopping:
             for service, (proc, _port) in running.items():

@@ -10,6 +10,7 @@ import pytest
 from shared.projections import EventMeta, ProjectionRunner, ReadModel, Row, Table
 from shared.events.registry import EventRegistry
 from shared.relay import Relay, events_topic
+from shared.settings import KafkaClientProfile
 from tests.integration.test_relay_projection import Deposited, deposit_many, ledger, new_service, open_store
 
 pytestmark = pytest.mark.integration
@@ -61,5 +62,32 @@ async def test_an_idle_runner_leaves_the_event_loop_asleep(fresh_dsn: str, kafka
             share = (time.thread_time() - cpu) / 2
             print(f"idle runner: event-loop thread at {share * 100:.2f}% of a core")
             assert share < 0.03
+    finally:
+        await store.close()
+
+
+async def test_a_quiet_consumer_fetches_with_the_idle_wait_until_the_next_record(fresh_dsn: str,
+                                                                                 kafka_bootstrap: str) -> None:
+    """Idle for idle_after_ms: the fetch wait goes up (fewer fetches while nothing happens); the
+    first record brings it back down, and that record is applied."""
+    service = new_service()
+    store = await open_store(fresh_dsn, service)
+    profile = KafkaClientProfile(fetch_max_wait_ms=5, idle_fetch_max_wait_ms=150, idle_after_ms=300)
+    runner = ProjectionRunner(service, [ledger(service)], bootstrap=kafka_bootstrap, dsn=fresh_dsn,
+                              profile=profile, end_check_interval=0.1)
+
+    def fetch_wait() -> int:
+        return runner._app.consumer._thread._consumer._fetcher._fetch_max_wait_ms
+
+    try:
+        async with runner, Relay(fresh_dsn, kafka_bootstrap, service):
+            topic = events_topic(service)
+            await runner.waiter("ledger").wait_for(topic, await deposit_many(store, 2), timeout=20)
+            deadline = time.monotonic() + 5
+            while not runner.idle and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            assert runner.idle and fetch_wait() == 150
+            await runner.waiter("ledger").wait_for(topic, await deposit_many(store, 1), timeout=20)
+            assert not runner.idle and fetch_wait() == 5
     finally:
         await store.close()
