@@ -10,8 +10,8 @@ from lab27.common.v1 import common_pb2
 from lab27.funding.v1 import funding_pb2 as pb
 from shared.application.paging import Page
 from shared.contracts.funding import Tranche, TrancheStatus
-from services.funding.application.queries import AdministrationFunding, GrantLedger
 from shared.grpc.api import date_proto, enum_value
+from services.funding.application.queries import AdministrationFunding, GrantLedger
 
 
 def money(cents: int | None, currency: str) -> common_pb2.Money | None:

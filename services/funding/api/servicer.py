@@ -48,7 +48,8 @@ class FundingServicer(funding_pb2_grpc.FundingServiceServicer):
         _grant_id, outcome = await self._commands.execute(command, meta)
         return self._api.result(outcome, meta)
 
-    def _on(self, request) -> object:
+    def _on(self, request):
+        """The request's business date (today when unset), checked by the command's date field."""
         return self._api.business_date(request.effective_date)
 
     # --- commands -------------------------------------------------------------------
