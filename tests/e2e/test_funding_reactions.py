@@ -187,10 +187,12 @@ async def test_an_allocation_after_its_hosts_lab_started_has_its_first_tranche_d
 async def test_a_workshop_unlocks_no_tranche(system: System):
     host, admission = await admitted(system, "Département de la Gironde")
     grant_id = await grant(system, "Fondation des ateliers")
-    await allocate(system, grant_id, host, admission)
+    allocated = await allocate(system, grant_id, host, admission)
     workshop = await lab(system, host, admission, day(2017, 10, 2), kind=cpb.COHORT_KIND_WORKSHOP)
     started = await start(system, workshop, day(2017, 10, 2))
-    assert {t.status for t in (await funding_of(system, host, started)).tranches} == {pb.TRANCHE_STATUS_SCHEDULED}
+    funded = await funding_of(system, host, both(allocated, started))
+    assert {t.status for t in funded.tranches} == {pb.TRANCHE_STATUS_SCHEDULED}
+    assert await version_of(system, grant_id, both(allocated, started)) == 2  # awarded, allocated
 
 
 async def test_a_departure_freezes_exactly_what_is_undisbursed(system: System):
