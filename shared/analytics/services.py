@@ -23,9 +23,14 @@ SERVICES: dict[str, ServiceSpec] = {
                               "services.membership.application.commands:MEMBER_DECIDER",
                               "services.membership.bootstrap:MembershipSettings",
                               "services.membership.bootstrap:READ_MODELS"),
+    "funding": ServiceSpec("shared.contracts.funding:funding_registry",
+                           "services.funding.application.commands:GRANT_DECIDER",
+                           "services.funding.bootstrap:FundingSettings",
+                           "services.funding.bootstrap:READ_MODELS"),
     "bookings": ServiceSpec("shared.contracts.bookings:bookings_registry",
                             "services.bookings.application.commands:SPACE_DAY_DECIDER",
-                            "services.bookings.bootstrap:BookingsSettings", "services.bookings.bootstrap:READ_MODELS"),
+                            "services.bookings.bootstrap:BookingsSettings",
+                            "services.bookings.bootstrap:READ_MODELS"),
 }
 
 

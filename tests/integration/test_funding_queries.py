@@ -1,7 +1,7 @@
 """The funding queries over read models built from real stores: the article's grant through
 FundingCommands on the real event store, applied by the kit's applier, read by the queries;
-and the lookup of an administration in the local view of membership, with its bounded wait
-on a consistency token."""
+and the lookup of an administration in the local views of membership and cohorts, with its
+bounded wait on a consistency token."""
 from __future__ import annotations
 
 import uuid
@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from services.funding.application import queries
-from services.funding.application.administrations import MembershipViewLookup
+from services.funding.application.administrations import LocalViewsLookup
 from services.funding.application.commands import FundingCommands
 from services.funding.domain import (
     Administration,
@@ -22,10 +22,13 @@ from services.funding.domain import (
     PledgeCoFunding,
     RecordDesignationsDue,
 )
+from services.funding.projections.cohorts_view import COHORTS_VIEW
 from services.funding.projections.ledger import FUNDING_LEDGER
 from services.funding.projections.membership_view import MEMBERSHIP_VIEW
 from services.membership.domain import AdmitMember, LeaveMember, admission_member_id, decide, fold
 from shared.application.requests import RequestMeta
+from shared.contracts.cohorts import STREAM_TYPE as COHORT_STREAM
+from shared.contracts.cohorts import CohortCompleted, CohortKind, CohortStarted, cohorts_registry
 from shared.contracts.membership import STREAM_TYPE as MEMBER_STREAM, MemberStatus, membership_registry
 from shared.db import create_pool
 from shared.domain.errors import NotFound, Unavailable
@@ -34,6 +37,7 @@ from shared.projections import PositionWaiter, schema
 from shared.projections.applier import Applier
 from shared.projections.dead_letters import DeadLetters
 from shared.settings import events_topic
+from tests._db import create_database, database_dsn, drop_database
 from tests.histories.base import stored
 from tests.integration.test_read_model_contract import records_of
 from tests.integration.test_relay_projection import open_store
@@ -117,17 +121,24 @@ async def test_the_articles_grant_reads_back_through_the_ledger_queries(fresh_ds
         await store.close()
 
 
-async def test_the_membership_view_says_who_is_an_active_member_and_waits_for_a_token(
+async def test_the_local_views_say_who_is_an_active_member_and_which_lab_it_runs_after_a_token(
         fresh_dsn: str, kafka_bootstrap: str) -> None:
     store = await open_store(fresh_dsn, "membership", max_size=2)
+    # Cohorts' events come from another service's store: a database of their own.
+    cohorts_db = f"t_cohorts_{uuid.uuid4().hex[:10]}"
+    admin = database_dsn(fresh_dsn, "postgres")
+    await create_database(admin, cohorts_db)
+    cohorts_store = await open_store(database_dsn(fresh_dsn, cohorts_db), "cohorts", max_size=2)
     pool = await create_pool(fresh_dsn, max_size=3)
     dead = DeadLetters(kafka_bootstrap, f"fv{uuid.uuid4().hex[:8]}")
     await dead.start()
-    waiter = PositionWaiter(pool, MEMBERSHIP_VIEW.name, db_poll_interval=0.02)
+    membership_waiter = PositionWaiter(pool, MEMBERSHIP_VIEW.name, db_poll_interval=0.02)
+    cohorts_waiter = PositionWaiter(pool, COHORTS_VIEW.name, db_poll_interval=0.02)
     try:
         admissions = {name: AdmitMember(scheme=scheme, kind="commune", name=name, admitted_on=date(2016, 1, 1))
                       for name, scheme in (("Ville de Mulhouse", "association"), ("Ville de Roubaix", "association"),
                                            ("Ville de Paris", "halles_civiques"))}
+        ids = {name: admission_member_id(admit) for name, admit in admissions.items()}
         for name, admit in admissions.items():
             events = decide(None, admit)
             if name == "Ville de Roubaix":
@@ -135,26 +146,53 @@ async def test_the_membership_view_says_who_is_an_active_member_and_waits_for_a_
                                                            on=date(2018, 1, 1)))
             for item in stored(str(admission_member_id(admit)), MEMBER_STREAM, events, membership_registry()):
                 await store.append(item.stream_id, item.stream_type, None, [item.event])
+        mulhouse, roubaix = ids["Ville de Mulhouse"], ids["Ville de Roubaix"]
+        first_lab, second_lab, workshop = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+        for cohort_id, host, events in (
+                (first_lab, mulhouse, [lab_started(first_lab, mulhouse, date(2016, 6, 1)),
+                                       lab_completed(first_lab, mulhouse, date(2016, 6, 1), date(2017, 11, 30))]),
+                (second_lab, mulhouse, [lab_started(second_lab, mulhouse, date(2019, 1, 7))]),
+                (workshop, roubaix, [lab_started(workshop, roubaix, date(2017, 3, 1), CohortKind.WORKSHOP)])):
+            for item in stored(str(cohort_id), COHORT_STREAM, events, cohorts_registry()):
+                await cohorts_store.append(item.stream_id, item.stream_type, None, [item.event])
         await build(MEMBERSHIP_VIEW, store, pool, dead)
-        await waiter.start()
-        topic = events_topic("membership")
-        head = waiter.position(topic)
-        assert head > 0
+        await build(COHORTS_VIEW, cohorts_store, pool, dead)
+        await membership_waiter.start()
+        await cohorts_waiter.start()
+        topics = {events_topic("membership"): membership_waiter, events_topic("cohorts"): cohorts_waiter}
+        heads = {topic: waiter.position(topic) for topic, waiter in topics.items()}
+        assert all(heads.values())
 
-        async def wait_for(read_model, positions):
-            for source, position in positions.items():
-                await waiter.wait_for(source, position, timeout=0.3)
+        async def wait_for_views(positions):
+            for topic, position in positions.items():
+                await topics[topic].wait_for(topic, position, timeout=0.3)
 
-        lookup = MembershipViewLookup(pool, wait_for)
-        ids = {name: admission_member_id(admit) for name, admit in admissions.items()}
-        assert await lookup(ids["Ville de Mulhouse"], {topic: head}) == Administration(
-            ids["Ville de Mulhouse"], name="Ville de Mulhouse", status=MemberStatus.ACTIVE)
-        assert (await lookup(ids["Ville de Roubaix"], {})).status is MemberStatus.LEFT
+        lookup = LocalViewsLookup(pool, wait_for_views)
+        # Its latest lab: the second, running; the first's completion is not its tranche's.
+        assert await lookup(mulhouse, heads) == Administration(
+            mulhouse, name="Ville de Mulhouse", status=MemberStatus.ACTIVE, status_since=date(2016, 1, 1),
+            cohort_id=second_lab, cohort_started_on=date(2019, 1, 7))
+        left = await lookup(roubaix, {})
+        assert (left.status, left.status_since, left.cohort_id) == (MemberStatus.LEFT, date(2018, 1, 1), None)
         assert await lookup(ids["Ville de Paris"], {}) == Administration(ids["Ville de Paris"])  # not the association
-        with pytest.raises(Unavailable):
-            await lookup(ids["Ville de Mulhouse"], {topic: head + 1})  # a write the view has not applied
+        for topic, head in heads.items():
+            with pytest.raises(Unavailable):
+                await lookup(mulhouse, {topic: head + 1})  # a write the view has not applied
     finally:
-        await waiter.stop()
+        await cohorts_waiter.stop()
+        await membership_waiter.stop()
         await dead.stop()
         await pool.close()
+        await cohorts_store.close()
         await store.close()
+        await drop_database(admin, cohorts_db)
+
+
+def lab_started(cohort_id: uuid.UUID, host: uuid.UUID, on: date, kind: CohortKind = CohortKind.LAB) -> CohortStarted:
+    return CohortStarted(cohort_id=cohort_id, host_member_id=host, kind=kind, started_on=on,
+                         planned_end=date(on.year + 1, 12, 31))
+
+
+def lab_completed(cohort_id: uuid.UUID, host: uuid.UUID, started: date, on: date) -> CohortCompleted:
+    return CohortCompleted(cohort_id=cohort_id, host_member_id=host, kind=CohortKind.LAB, started_on=started,
+                           completed_on=on)

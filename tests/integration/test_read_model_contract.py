@@ -29,6 +29,7 @@ from services.bookings.projections.venue import VENUE
 from services.cohorts.projections.directory import COHORT_DIRECTORY
 from services.cohorts.projections.membership_view import MEMBERSHIP_VIEW as COHORTS_MEMBERSHIP_VIEW
 from services.cohorts.projections.roster import COHORT_ROSTER
+from services.funding.projections.cohorts_view import COHORTS_VIEW as FUNDING_COHORTS_VIEW
 from services.funding.projections.ledger import FUNDING_LEDGER
 from services.funding.projections.membership_view import MEMBERSHIP_VIEW as FUNDING_MEMBERSHIP_VIEW
 from services.membership.projections.directory import MEMBER_DIRECTORY
@@ -68,6 +69,7 @@ CASES: dict[str, Case] = {
                                     lambda: {events_topic("membership"): membership_history()}),
     "funding_ledger": Case(FUNDING_LEDGER, lambda: {events_topic("funding"): funding_history()}),
     "funding_membership_view": Case(FUNDING_MEMBERSHIP_VIEW, lambda: {events_topic("membership"): membership_history()}),
+    "funding_cohorts_view": Case(FUNDING_COHORTS_VIEW, lambda: {events_topic("cohorts"): cohorts_history()}),
     "bookings_venue": Case(VENUE, lambda: {events_topic("bookings"): bookings_history()}),
     "bookings_collective_members": Case(COLLECTIVE_MEMBERS, lambda: {events_topic("membership"): membership_history()}),
 }

@@ -111,10 +111,13 @@ async def get_allocation(pool: asyncpg.Pool, grant_id: UUID, member_id: UUID) ->
 
 async def list_allocations(pool: asyncpg.Pool, grant_id: UUID, requested_size: int = 0,
                            page_token: str = "") -> Page:
-    """A grant's allocations by administration name (keyset paging on name, member id)."""
+    """A grant's allocations by administration name (keyset paging on name, member id);
+    NotFound for a grant the ledger does not hold."""
     size = page_size(requested_size)
     where, args = "a.grant_id = $1", [grant_id]
     total = await pool.fetchval(f"SELECT count(*) FROM {SCHEMA}.allocations a WHERE {where}", *args)
+    if total == 0 and not await pool.fetchval(f"SELECT TRUE FROM {SCHEMA}.grants WHERE grant_id = $1", grant_id):
+        raise NotFound(f"grant {grant_id} not found")
     if page_token:
         args += decode_page_token(page_token, str, UUID)
         where += " AND (a.administration, a.member_id) > ($2, $3)"
@@ -146,3 +149,14 @@ async def list_tranches_due(pool: asyncpg.Pool, due_by: date | None = None, requ
             JOIN {SCHEMA}.grants g ON g.grant_id = t.grant_id
             WHERE {where} ORDER BY t.due_on, t.grant_id, t.member_id, t.tranche LIMIT {size + 1}""", *args)
     return cut(rows, size, lambda r: (r["due_on"], r["grant_id"], r["member_id"], r["tranche"]), total)
+
+
+async def allocations_to_act_on(pool: asyncpg.Pool, member_id: UUID) -> list[asyncpg.Record]:
+    """What the reactions need of one administration's allocations, grant by grant:
+    ``fell_due`` (the tranches that fell due), ``undisbursed_cents`` and ``frozen``."""
+    return await pool.fetch(
+        f"""SELECT a.grant_id, a.allocation_cents - a.disbursed_cents AS undisbursed_cents,
+                   a.frozen_cents IS NOT NULL AS frozen,
+                   array(SELECT t.tranche FROM {SCHEMA}.tranches t
+                         WHERE t.grant_id = a.grant_id AND t.member_id = a.member_id) AS fell_due
+            FROM {SCHEMA}.allocations a WHERE a.member_id = $1 ORDER BY a.grant_id""", member_id)

@@ -12,7 +12,7 @@ from services.funding.domain.commands import (
 )
 from services.funding.domain.evolve import evolve, fold
 from services.funding.domain.facts import Administration, WithAdministration
-from services.funding.domain.grant import Decidable, award_grant_id, decide
+from services.funding.domain.grant import Decidable, NothingToFreeze, award_grant_id, decide
 from services.funding.domain.state import AllocationState, DesignationState, GrantState, TrancheState, initial
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "GrantCommand",
     "GrantState",
     "MarkTrancheDue",
+    "NothingToFreeze",
     "PledgeCoFunding",
     "RecordDesignationsDue",
     "TrancheState",

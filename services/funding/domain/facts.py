@@ -24,6 +24,7 @@ class Administration:
     member_id: UUID
     name: str | None = None  # None: membership never admitted it to the association
     status: MemberStatus | None = None
+    status_since: date | None = None  # since when it has that status (for a departure: the day it left)
     cohort_id: UUID | None = None  # its cohort, once one has started
     cohort_started_on: date | None = None
     cohort_completed_on: date | None = None

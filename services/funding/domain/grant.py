@@ -50,6 +50,10 @@ from services.funding.domain.state import AllocationState, GrantState
 Decidable = GrantCommand | WithAdministration
 
 
+class NothingToFreeze(PreconditionFailed):
+    """The allocation is fully disbursed: a departure freezes nothing (the reaction expects it)."""
+
+
 def decide(state: GrantState | None, command: Decidable) -> list[GrantEvent]:
     """Input is validated first (all bad fields at once), then checked against the state."""
     match command:
@@ -187,13 +191,15 @@ def _designation_closed(grant: GrantState) -> date | None:
 
 
 def _already_due(allocated: ShareAllocated, administration: Administration) -> list[GrantEvent]:
-    """Tranches that the administration's cohort made due before the allocation was recorded."""
+    """Tranches that the administration's cohort made due before the allocation was recorded:
+    due with it, on the day of the allocation (nothing falls due before it is allocated)."""
     due = []
     for tranche, on, amount in ((Tranche.FIRST, administration.cohort_started_on, allocated.first_tranche),
                                 (Tranche.FINAL, administration.cohort_completed_on, allocated.final_tranche)):
         if on is not None:
             due.append(TrancheFellDue(grant_id=allocated.grant_id, member_id=allocated.member_id, tranche=tranche,
-                                      amount=amount, due_on=on, cohort_id=administration.cohort_id))
+                                      amount=amount, due_on=max(on, allocated.allocated_on),
+                                      cohort_id=administration.cohort_id))
     return due
 
 
@@ -216,8 +222,10 @@ def _mark_due(grant: GrantState, cmd: MarkTrancheDue) -> list[GrantEvent]:
     tranche = allocation.tranches[cmd.tranche]
     if tranche.due_on is not None:
         return []  # fell due already: a cohort event seen twice changes nothing
+    # Never before the allocation: a cohort that started before the grant makes it due from then.
+    due_on = max(cmd.due_on, allocation.allocated_on)
     return [TrancheFellDue(grant_id=grant.grant_id, member_id=cmd.member_id, tranche=cmd.tranche,
-                           amount=_money(grant, tranche.amount), due_on=cmd.due_on, cohort_id=cmd.cohort_id)]
+                           amount=_money(grant, tranche.amount), due_on=due_on, cohort_id=cmd.cohort_id)]
 
 
 def _disburse(grant: GrantState, cmd: DisburseTranche) -> list[GrantEvent]:
@@ -244,7 +252,7 @@ def _freeze(grant: GrantState, cmd: FreezeAllocation) -> list[GrantEvent]:
     if allocation.frozen:
         return []  # frozen already: a departure seen twice changes nothing
     if allocation.undisbursed == 0:
-        raise PreconditionFailed("the allocation is fully disbursed: nothing is left to freeze")
+        raise NothingToFreeze("the allocation is fully disbursed: nothing is left to freeze")
     return [AllocationFrozen(grant_id=grant.grant_id, member_id=cmd.member_id, reason=cmd.reason, frozen_on=cmd.on,
                              frozen_amount=_money(grant, allocation.undisbursed))]
 

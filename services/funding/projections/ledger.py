@@ -8,8 +8,8 @@ three views the programme reads:
   disbursed, its two tranches' amounts) with the rows of its tranches that fell due;
 - tranches due across grants: the tranches rows whose status is ``due``.
 
-A tranche has a row from when it falls due (an apply function is not told which of an
-event's keys it is applied at, so ShareAllocated could not create the two rows apart).
+A tranche has a row from when it falls due; until then the allocation's row holds both
+tranches' amounts (the API shows a tranche without a row as scheduled).
 """
 from __future__ import annotations
 

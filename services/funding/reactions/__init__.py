@@ -1,2 +1,8 @@
-"""Funding's reactions to cohorts (a tranche falls due) and to membership (a departure
-freezes what is undisbursed): phase B, on the kit's reactions."""
+"""Funding's reactions: a lab's start and completion make its host's tranches due (cohorts),
+a departure from the association freezes what is undisbursed (membership)."""
+from services.funding.reactions.departures import DEPARTURES
+from services.funding.reactions.tranches import TRANCHES_DUE
+
+REACTIONS = (TRANCHES_DUE, DEPARTURES)
+
+__all__ = ["DEPARTURES", "REACTIONS", "TRANCHES_DUE"]

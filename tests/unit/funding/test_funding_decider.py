@@ -13,6 +13,7 @@ from services.funding.domain import (
     DisburseTranche,
     FreezeAllocation,
     MarkTrancheDue,
+    NothingToFreeze,
     PledgeCoFunding,
     RecordDesignationsDue,
     UnfreezeAllocation,
@@ -227,12 +228,18 @@ def test_with_no_free_place_an_allocation_closes_the_designation_due_soonest():
 
 
 def test_a_cohort_that_started_and_completed_before_the_allocation_makes_both_tranches_due_with_it():
-    # Mulhouse's lab started in June 2016, a year before the grant.
+    # Mulhouse's lab started in June 2016, a year before the grant: due from the allocation's day.
     facts = active(MULHOUSE, cohort_id=COHORT, cohort_started_on=date(2016, 6, 1),
                    cohort_completed_on=date(2017, 8, 31))
     given(awarded).when(allocate(administration=facts)).then(
-        mulhouse, due(Tranche.FIRST, date(2016, 6, 1), cohort_id=COHORT),
-        due(Tranche.FINAL, date(2017, 8, 31), cohort_id=COHORT))
+        mulhouse, due(Tranche.FIRST, date(2017, 9, 1), cohort_id=COHORT),
+        due(Tranche.FINAL, date(2017, 9, 1), cohort_id=COHORT))
+
+
+def test_a_cohort_that_started_before_the_allocation_and_completes_after_makes_the_first_due_with_it():
+    facts = active(MULHOUSE, cohort_id=COHORT, cohort_started_on=date(2016, 6, 1))
+    given(awarded).when(allocate(administration=facts)).then(
+        mulhouse, due(Tranche.FIRST, date(2017, 9, 1), cohort_id=COHORT))
 
 
 def test_an_allocation_is_decided_only_with_its_administrations_facts():
@@ -278,6 +285,12 @@ def test_a_pledge_for_an_administration_without_allocation_is_not_found():
 
 def test_a_tranche_falls_due_with_its_amount_and_cohort():
     given(awarded, mulhouse).when(mark_due(cohort_id=COHORT)).then(due(cohort_id=COHORT))
+
+
+def test_a_tranche_never_falls_due_before_its_allocation():
+    # The cohort started before the grant and its event is handled once the allocation is made.
+    given(awarded, mulhouse).when(mark_due(on=date(2016, 6, 1), cohort_id=COHORT)).then(
+        due(on=date(2017, 9, 1), cohort_id=COHORT))
 
 
 def test_a_tranche_that_fell_due_already_changes_nothing():
@@ -341,7 +354,7 @@ def test_an_allocation_frozen_already_changes_nothing():
 
 def test_a_fully_disbursed_allocation_has_nothing_to_freeze():
     history = (awarded, mulhouse, due(), disbursed(), due(Tranche.FINAL), disbursed(Tranche.FINAL, total=SHARE))
-    given(*history).when(freeze()).raises(PreconditionFailed, match="fully disbursed")
+    given(*history).when(freeze()).raises(NothingToFreeze, match="fully disbursed")
 
 
 def test_unfreezing_releases_what_the_freeze_held_and_disbursing_resumes():

@@ -92,7 +92,8 @@ def command_for(draw, state):
         amount = draw(st.sampled_from([max(state.remaining, 1), state.amount + 1, 100])
                       | st.integers(1, max(state.remaining, 1)))
         currency = draw(st.sampled_from(["EUR"] * 9 + ["USD"]))
-        facts = Administration(member_id, "Ville", draw(statuses), None, draw(cohort_dates), draw(cohort_dates))
+        facts = Administration(member_id, name="Ville", status=draw(statuses), cohort_started_on=draw(cohort_dates),
+                               cohort_completed_on=draw(cohort_dates))
         return WithAdministration(AllocateShare(grant_id=GRANT_ID, member_id=member_id,
                                                 amount=Money.of(amount, currency), allocated_on=on), facts)
     if kind == "designations":

@@ -1,0 +1,1 @@
+"""The funding gRPC API: translation between protos and commands/queries only."""
