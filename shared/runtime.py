@@ -160,9 +160,16 @@ class ServiceRuntime:
         """
         while self._stops:
             name, stop = self._stops.pop()
-            try:
-                await asyncio.wait_for(stop(), STOP_TIMEOUT)
-            except Exception as exc:  # noqa: BLE001 - shutting down: report and go on
+            # Not asyncio.wait_for: it waits for the cancelled step to finish, and faust's stop
+            # can swallow the cancellation and wait on forever. A worker orphaned by a kill -9 of
+            # its API hung so for minutes, still in the consumer group and holding the relay's
+            # lock, so its successor got no partition (the read model stood still).
+            step = asyncio.ensure_future(stop())
+            done, _ = await asyncio.wait({step}, timeout=STOP_TIMEOUT)
+            if not done:
+                step.cancel()
+                log.warning("service.stop_step_timed_out", step=name, seconds=STOP_TIMEOUT)
+            elif (exc := step.exception()) is not None:
                 log.warning("service.stop_step_failed", step=name, error=repr(exc))
         self.server = None
         log.info("service.stopped", service=self.settings.service_name, role=self.settings.role)

@@ -32,7 +32,12 @@ async def run_service(settings: ServiceSettings, create_runtime: Callable[[Servi
         print(READY_LINE, flush=True)
         await _until_signal()
         await runtime.stop()
-        return
+        # Now, from inside the loop: asyncio.run would next cancel the tasks left and wait for
+        # them, and a faust task that swallows its cancellation makes that wait endless (an
+        # orphaned worker hung so, still in its consumer group). Everything is committed.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
     print(f"{settings.service_name} serving gRPC on {settings.grpc_host}:{server.port}", flush=True)
     await serve_until_signal(server, on_stop=runtime.stop)
 
