@@ -97,3 +97,41 @@ async def test_a_command_that_decides_nothing_returns_the_stream_end_as_token(ha
     touched = await handler.handle("door-1", "touch")
     assert (touched.version, touched.position, touched.events) == (opened.version, opened.position, ())
 
+
+
+class CountingStore(InMemoryEventStore):
+    """Remembers the version each stream read started from."""
+
+    def __init__(self) -> None:
+        super().__init__("test")
+        self.reads: list[tuple[str, int]] = []
+
+    async def read_stream(self, stream_id: str, from_version: int = 1):
+        self.reads.append((stream_id, from_version))
+        return await super().read_stream(stream_id, from_version)
+
+
+async def test_a_kept_state_is_read_on_from_its_version_and_sees_other_writers() -> None:
+    store = CountingStore()
+    here, elsewhere = (CommandHandler(store, EventRegistry([Opened, Closed]), DOOR) for _ in range(2))
+    await here.handle("door-1", "open", assume_new=True)
+    await here.handle("door-1", "touch")  # loads (version 1) and keeps it
+    await elsewhere.handle("door-1", "close")  # another process's append
+    store.reads.clear()
+    state, version, _ = await here.load("door-1")
+    assert store.reads == [("door-1", 2)]  # only what came after the kept version
+    assert (state, version) == ("closed", 2)  # the other writer's event folded in
+
+
+async def test_a_handler_keeps_at_most_its_bound_of_streams() -> None:
+    store = CountingStore()
+    small = CommandHandler(store, EventRegistry([Opened, Closed]), DOOR, kept=1)
+    for door in ("door-1", "door-2"):
+        await small.handle(door, "open", assume_new=True)
+        await small.load(door)
+    store.reads.clear()
+    await small.load("door-1")  # dropped for door-2: read from the start again
+    await small.load("door-1")  # kept now
+    await small.load("nothing-here")  # no stream: nothing kept, door-1 stays
+    await small.load("door-1")
+    assert store.reads == [("door-1", 1), ("door-1", 2), ("nothing-here", 1), ("door-1", 2)]
