@@ -15,6 +15,7 @@ load -> decide -> append.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import date
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -139,6 +140,12 @@ class CohortCommands:
             if key.created:
                 await self.keys.discard(key)
             return await self._agent_enrolled_at(stream, outcome.version), outcome
+
+    async def sprint_number(self, cohort_id: UUID, starts_on: date) -> int:
+        """The number of the cohort's sprint of that week (0: none): what a RecordSprint
+        that stored nothing (the same sprint again, a retried request) answers."""
+        cohort, _version, _position = await self._handler.load(str(cohort_id))
+        return next((s.number for s in cohort.sprints if s.starts_on == starts_on), 0) if cohort else 0
 
     async def _agent_enrolled_at(self, stream: str, version: int) -> UUID | None:
         """The agent the first attempt enrolled; None if the request id was first used for
