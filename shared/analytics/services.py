@@ -23,6 +23,10 @@ SERVICES: dict[str, ServiceSpec] = {
                               "services.membership.application.commands:MEMBER_DECIDER",
                               "services.membership.bootstrap:MembershipSettings",
                               "services.membership.bootstrap:READ_MODELS"),
+    "cohorts": ServiceSpec("shared.contracts.cohorts:cohorts_registry",
+                           "services.cohorts.application.commands:COHORT_DECIDER",
+                           "services.cohorts.bootstrap:CohortsSettings",
+                           "services.cohorts.bootstrap:READ_MODELS"),
 }
 
 
