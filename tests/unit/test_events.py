@@ -11,6 +11,7 @@ from typing import ClassVar
 import pytest
 
 from shared.contracts.bookings import BOOKINGS_EVENTS, bookings_registry
+from shared.contracts.cohorts import COHORT_EVENTS, cohorts_registry
 from shared.contracts.funding import FUNDING_EVENTS, funding_registry
 from shared.events.base import DomainEvent
 from shared.events.codec import decode_value, header, to_kafka
@@ -92,6 +93,7 @@ def test_undecodable_values_raise_a_decode_error(value) -> None:
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "events"
 # service -> (its public events, a fresh registry of them); one line per service's contract.
 CONTRACTS: dict[str, tuple[tuple[type[DomainEvent], ...], Callable[[], EventRegistry]]] = {
+    "cohorts": (COHORT_EVENTS, cohorts_registry),
     "funding": (FUNDING_EVENTS, funding_registry),
     "bookings": (BOOKINGS_EVENTS, bookings_registry),
 }

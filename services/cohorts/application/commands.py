@@ -15,12 +15,13 @@ load -> decide -> append.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import date
 from uuid import UUID, uuid4
 
 import asyncpg
 from pydantic import Field
 
-from shared.application.command_handler import CommandHandler, CommandOutcome, StreamLocks
+from shared.application.command_handler import CommandOutcome, StreamLocks
 from shared.application.decider import Decider
 from shared.application.requests import RequestMeta
 from shared.contracts.cohorts import STREAM_TYPE, AgentEnrolled, cohorts_registry
@@ -29,6 +30,7 @@ from shared.domain.fields import BusinessDate, Command, Email, Name
 from shared.eventstore.base import EventStore
 from services.cohorts.application.hosts import host_standing
 from services.cohorts.application.personal_data import AgentDetails, AgentKeys
+from services.cohorts.application.state_cache import CachingCommandHandler
 from services.cohorts.domain import (
     CohortCommand,
     EnrolAgent,
@@ -81,7 +83,7 @@ class CohortCommands:
         """``pool``: the cohorts database (local view of membership, agent keys);
         ``wait_for_views``: the bounded wait for a token (None: decide on the view as it is)."""
         self._store = store
-        self._handler = CommandHandler(store, cohorts_registry(), COHORT_DECIDER)
+        self._handler = CachingCommandHandler(store, cohorts_registry(), COHORT_DECIDER)
         self._pool = pool
         self.keys = AgentKeys(pool)
         self._wait_for_views = wait_for_views
@@ -139,6 +141,12 @@ class CohortCommands:
             if key.created:
                 await self.keys.discard(key)
             return await self._agent_enrolled_at(stream, outcome.version), outcome
+
+    async def sprint_number(self, cohort_id: UUID, starts_on: date) -> int:
+        """The number of the cohort's sprint of that week (0: none): what a RecordSprint
+        that stored nothing (the same sprint again, a retried request) answers."""
+        cohort, _version, _position = await self._handler.load(str(cohort_id))
+        return next((s.number for s in cohort.sprints if s.starts_on == starts_on), 0) if cohort else 0
 
     async def _agent_enrolled_at(self, stream: str, version: int) -> UUID | None:
         """The agent the first attempt enrolled; None if the request id was first used for

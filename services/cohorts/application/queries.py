@@ -51,11 +51,19 @@ async def _cohort_row(pool: asyncpg.Pool, cohort_id: UUID) -> asyncpg.Record:
 
 
 async def get_cohort(pool: asyncpg.Pool, cohort_id: UUID) -> Cohort:
-    row = await _cohort_row(pool, cohort_id)
+    [cohort] = await with_details(pool, [await _cohort_row(pool, cohort_id)])
+    return cohort
+
+
+async def with_details(pool: asyncpg.Pool, rows: Sequence[asyncpg.Record]) -> list[Cohort]:
+    """Each cohort row with its coaches and sprints (two queries for any number of cohorts)."""
+    ids = [r["cohort_id"] for r in rows]
     coaches = await pool.fetch(
-        f"SELECT * FROM {DIRECTORY}.coaches WHERE cohort_id = $1 ORDER BY assigned_on, coach_key", cohort_id)
-    sprints = await pool.fetch(f"SELECT * FROM {DIRECTORY}.sprints WHERE cohort_id = $1 ORDER BY number", cohort_id)
-    return Cohort(row, coaches, sprints)
+        f"SELECT * FROM {DIRECTORY}.coaches WHERE cohort_id = ANY($1::uuid[]) ORDER BY assigned_on, coach_key", ids)
+    sprints = await pool.fetch(
+        f"SELECT * FROM {DIRECTORY}.sprints WHERE cohort_id = ANY($1::uuid[]) ORDER BY number", ids)
+    return [Cohort(r, [c for c in coaches if c["cohort_id"] == r["cohort_id"]],
+                   [s for s in sprints if s["cohort_id"] == r["cohort_id"]]) for r in rows]
 
 
 # --- the roster -------------------------------------------------------------------------------

@@ -16,12 +16,15 @@ from services.cohorts.domain.commands import (
     WithdrawAgent,
 )
 from services.cohorts.domain.facts import HostStanding, WithFacts
+from services.cohorts.domain.rules import AlreadyOnHold, CohortIsCompleted
 from services.cohorts.domain.state import AgentState, CohortState, initial
 
 __all__ = [
     "AgentState",
+    "AlreadyOnHold",
     "AssignCoach",
     "CohortCommand",
+    "CohortIsCompleted",
     "CohortState",
     "CompleteCohort",
     "EnrolAgent",

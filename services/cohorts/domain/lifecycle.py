@@ -14,7 +14,7 @@ from shared.domain.errors import AlreadyExists, PreconditionFailed
 from services.cohorts.domain.commands import CompleteCohort, OpenCohort, PutCohortOnHold, ResumeCohort, StartCohort
 from services.cohorts.domain.dates import planned_end
 from services.cohorts.domain.facts import HostStanding
-from services.cohorts.domain.rules import existing, not_before, not_completed, status_in
+from services.cohorts.domain.rules import AlreadyOnHold, existing, not_before, not_completed, status_in
 from services.cohorts.domain.state import CohortState
 
 
@@ -53,7 +53,7 @@ def start(state: CohortState | None, cmd: StartCohort) -> list[CohortEvent]:
 def put_on_hold(state: CohortState | None, cmd: PutCohortOnHold) -> list[CohortEvent]:
     cohort = existing(state)
     if cohort.status is CohortStatus.ON_HOLD:
-        raise PreconditionFailed("cohort is already on hold")
+        raise AlreadyOnHold("cohort is already on hold")
     not_completed(cohort)
     not_before(cmd.on, cohort.status_since, "the cohort's last change of status")
     return [CohortPutOnHold(cohort_id=cohort.cohort_id, host_member_id=cohort.host_member_id, kind=cohort.kind,

@@ -9,6 +9,14 @@ from shared.contracts.cohorts import CohortStatus
 from shared.domain.errors import NotFound, PreconditionFailed
 from services.cohorts.domain.state import AgentState, CohortState
 
+class AlreadyOnHold(PreconditionFailed):
+    """The cohort is on hold already (a reaction putting it on hold again: nothing to do)."""
+
+
+class CohortIsCompleted(PreconditionFailed):
+    """The cohort has completed: nothing but returns to service and forgetting follows."""
+
+
 WHY_NOT = {
     CohortStatus.OPEN: "cohort has not started",
     CohortStatus.RUNNING: "cohort is running",
@@ -25,12 +33,13 @@ def existing(state: CohortState | None) -> CohortState:
 
 def status_in(cohort: CohortState, *allowed: CohortStatus) -> None:
     if cohort.status not in allowed:
+        not_completed(cohort)
         raise PreconditionFailed(WHY_NOT[cohort.status])
 
 
 def not_completed(cohort: CohortState) -> None:
     if cohort.status is CohortStatus.COMPLETED:
-        raise PreconditionFailed(WHY_NOT[CohortStatus.COMPLETED])
+        raise CohortIsCompleted(WHY_NOT[CohortStatus.COMPLETED])
 
 
 def not_before(on: date, earliest: date | None, what: str, field: str = "on") -> None:

@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 
 from services.cohorts.domain import (
+    AlreadyOnHold,
+    CohortIsCompleted,
     CompleteCohort,
     HostStanding,
     OpenCohort,
@@ -126,8 +128,9 @@ def test_a_cohort_on_hold_before_its_start_resumes_open():
 def test_hold_refusals():
     put = PutCohortOnHold(cohort_id=LAB, reason="budget", on=date(2017, 3, 1))
     given().when(put).raises(NotFound)
-    given(lab_opened, lab_started, hold).when(put).raises(PreconditionFailed, "already on hold")
-    given(lab_opened, lab_started, completed).when(put).raises(PreconditionFailed, "has completed")
+    # Their own types: the host-left reaction expects them (nothing to do), not other refusals.
+    given(lab_opened, lab_started, hold).when(put).raises(AlreadyOnHold, "already on hold")
+    given(lab_opened, lab_started, completed).when(put).raises(CohortIsCompleted, "has completed")
     given(lab_opened, lab_started).when(put.model_copy(update={"on": date(2016, 5, 1)})).raises(
         PreconditionFailed, "before")
 

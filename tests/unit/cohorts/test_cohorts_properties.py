@@ -20,7 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.cohorts.domain import (
+    AlreadyOnHold,
     AssignCoach,
+    CohortIsCompleted,
     CompleteCohort,
     EnrolAgent,
     ForgetAgent,
@@ -71,8 +73,8 @@ RETRY_REFUSAL = {
     EnrolAgent: AlreadyExists,
     StartCohort: PreconditionFailed,
     WithdrawAgent: PreconditionFailed,
-    CompleteCohort: PreconditionFailed,
-    PutCohortOnHold: PreconditionFailed,
+    CompleteCohort: CohortIsCompleted,
+    PutCohortOnHold: AlreadyOnHold,
     ResumeCohort: PreconditionFailed,
 }
 

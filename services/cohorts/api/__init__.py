@@ -1,0 +1,1 @@
+"""The cohorts gRPC API: translation between protos and commands/queries only."""

@@ -1,0 +1,1 @@
+"""Cohorts' reactions to other services' events (process managers): membership -> holds."""
