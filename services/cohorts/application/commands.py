@@ -21,7 +21,7 @@ from uuid import UUID, uuid4
 import asyncpg
 from pydantic import Field
 
-from shared.application.command_handler import CommandOutcome, StreamLocks
+from shared.application.command_handler import CommandHandler, CommandOutcome, StreamLocks
 from shared.application.decider import Decider
 from shared.application.requests import RequestMeta
 from shared.contracts.cohorts import STREAM_TYPE, AgentEnrolled, cohorts_registry
@@ -30,7 +30,6 @@ from shared.domain.fields import BusinessDate, Command, Email, Name
 from shared.eventstore.base import EventStore
 from services.cohorts.application.hosts import host_standing
 from services.cohorts.application.personal_data import AgentDetails, AgentKeys
-from services.cohorts.application.state_cache import CachingCommandHandler
 from services.cohorts.domain import (
     CohortCommand,
     EnrolAgent,
@@ -83,7 +82,7 @@ class CohortCommands:
         """``pool``: the cohorts database (local view of membership, agent keys);
         ``wait_for_views``: the bounded wait for a token (None: decide on the view as it is)."""
         self._store = store
-        self._handler = CachingCommandHandler(store, cohorts_registry(), COHORT_DECIDER)
+        self._handler = CommandHandler(store, cohorts_registry(), COHORT_DECIDER)
         self._pool = pool
         self.keys = AgentKeys(pool)
         self._wait_for_views = wait_for_views

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from shared.application.command_handler import CommandOutcome
+from shared.application.command_handler import CommandHandler, CommandOutcome
 from shared.application.decider import Decider
 from shared.application.requests import RequestMeta
 from shared.contracts.funding import STREAM_TYPE, funding_registry
 from shared.eventstore.base import EventStore
 from services.funding.application.administrations import AdministrationLookup
-from services.funding.application.grant_cache import CachingCommandHandler
 from services.funding.domain import (
     AllocateShare,
     AwardGrant,
@@ -37,7 +36,7 @@ GRANT_DECIDER: Decider = Decider(STREAM_TYPE, initial, evolve, decide)
 
 class FundingCommands:
     def __init__(self, store: EventStore, administrations: AdministrationLookup) -> None:
-        self._handler = CachingCommandHandler(store, funding_registry(), GRANT_DECIDER)
+        self._handler = CommandHandler(store, funding_registry(), GRANT_DECIDER)
         self._administrations = administrations
 
     async def execute(self, command: GrantCommand, meta: RequestMeta = RequestMeta()) -> tuple[UUID, CommandOutcome]:

@@ -1,12 +1,12 @@
-"""The cohorts command handler keeps the states it folded: it reads only the events after the
-kept version, still sees what another process appended, and never holds more than its bound."""
+"""The kit's command handler keeps cohorts' states as it folded them: it reads only the events
+after the kept version, still sees what another process appended, never holds more than its
+bound, and a kept cohort equals one folded from scratch."""
 from __future__ import annotations
 
 import uuid
 from datetime import date
 
 from services.cohorts.application.commands import COHORT_DECIDER
-from services.cohorts.application.state_cache import CachingCommandHandler
 from services.cohorts.domain import HostStanding, StartCohort, WithFacts
 from shared.application.command_handler import CommandHandler
 from shared.contracts.cohorts import cohorts_registry
@@ -26,8 +26,8 @@ class CountingStore(InMemoryEventStore):
         return await super().read_stream(stream_id, from_version)
 
 
-def handler(store, **options) -> CachingCommandHandler:
-    return CachingCommandHandler(store, cohorts_registry(), COHORT_DECIDER, **options)
+def handler(store, **options) -> CommandHandler:
+    return CommandHandler(store, cohorts_registry(), COHORT_DECIDER, **options)
 
 
 async def folded_from_scratch(store) -> object:

@@ -1,4 +1,4 @@
-"""The caching command handler: a grant is folded once per process, then only the events
+"""The kit's command handler on grants: a grant is folded once per process, then only the events
 after it are read; what another process appended is among them, so decisions never miss it."""
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from services.funding.application.commands import GRANT_DECIDER, FundingCommands
-from services.funding.application.grant_cache import CachingCommandHandler
 from services.funding.domain import AllocateShare, fold
+from shared.application.command_handler import CommandHandler
 from shared.application.requests import RequestMeta
 from shared.contracts.funding import funding_registry
 from shared.domain.errors import PreconditionFailed
@@ -62,7 +62,7 @@ async def test_what_another_process_appended_is_decided_on() -> None:
 
 async def test_the_cached_state_is_the_state_the_stream_folds_to() -> None:
     store = InMemoryEventStore("funding")
-    handler = CachingCommandHandler(store, funding_registry(), GRANT_DECIDER)
+    handler = CommandHandler(store, funding_registry(), GRANT_DECIDER)
     commands = FundingCommands(store, every_member_is_active)
     await commands.execute(AWARD)
     await handler.load(str(GRANT_ID))
