@@ -49,7 +49,8 @@ async def summary(stubs: Stubs, token: str = "", today: date = article.TODAY) ->
                                                     timeout=CALL_TIMEOUT)).progress
         status = co.CohortStatus.Name(progress.status).removeprefix("COHORT_STATUS_").lower()
         lines.append(f"cohort       {names.get(cohort.host_member_id, cohort.host_member_id):<35} {cohort.theme[:40]:<40} "
-                     f"{status:<9} from {iso(progress.started_on or progress.planned_start)}: "
+                     f"{status:<9} {'from' if progress.started_on.year else 'planned'} "
+                     f"{iso(progress.started_on if progress.started_on.year else progress.planned_start)}: "
                      f"{progress.agents_active}/{progress.agents_enrolled} agents, attrition "
                      f"{progress.attrition_rate:.0%}")
     grants = await stubs.funding.ListGrants(fu.ListGrantsRequest(page=PAGE, consistency_token=token),

@@ -92,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
 
+    started = time.monotonic()
     stack = Stack.from_env(args.data).start()
     print(f"{'postgres':<11} {stack.postgres_dsn('membership').rsplit('/', 1)[0]}  (one database per service)", flush=True)
     print(f"{'kafka':<11} {stack.kafka_bootstrap_servers}", flush=True)
@@ -104,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             ready[service] = wait_healthy(port, proc)
             state = "ready" if ready[service] else f"NOT READY, see {args.data / (service + '.log')}"
             print(f"{service:<11} grpc://127.0.0.1:{port}  {state}", flush=True)
+        print(f"{'serving':<11} every service in {time.monotonic() - started:.1f} s", flush=True)
         if all(ready.values()) and set(ready) == set(SERVICES):
             scenario(args.data, {service: f"127.0.0.1:{port}" for service, (_proc, port) in running.items()})
         print("lab27 is running; Ctrl-C stops it.", flush=True)

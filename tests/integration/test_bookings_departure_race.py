@@ -82,3 +82,17 @@ async def test_a_booking_of_a_slot_before_the_departure_stays(fresh_dsn: str) ->
         assert [type(e) for e in outcome.events] == [SpaceBooked]
         stream = await app.store.read_stream(space_day_stream_id(space_id, BEFORE))
         assert [e.type for e in stream] == [SpaceBooked.event_type]
+
+
+async def test_a_retry_of_a_booking_made_before_the_departure_answers_its_first_result(fresh_dsn: str) -> None:
+    """Made while the member was active, the booking stood; retried after it left (a scenario
+    loaded twice), the request answers that first result and stores nothing."""
+    async with bookings_app(fresh_dsn) as app:
+        space_id, _ = await app.commands.execute(HALLE)
+        await app.collective.admit("Cap Collectif")
+        _, (booking_id, first) = await booking(app, space_id, AFTER, "made-before-leaving")
+        await app.collective.leave("Cap Collectif", "dissolution de l'association", LEFT_ON)
+        _, (again_id, again) = await booking(app, space_id, AFTER, "made-before-leaving")
+        assert (again_id, again.duplicate, again.position) == (booking_id, True, first.position)
+        assert [e.type for e in await app.store.read_stream(space_day_stream_id(space_id, AFTER))] == [
+            SpaceBooked.event_type]

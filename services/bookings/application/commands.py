@@ -96,6 +96,11 @@ ORGANISATION_DECIDER: Decider = Decider(ORGANISATION_STREAM_TYPE, initial_organi
                                         organisation.decide)
 
 
+def _self_cancel(request_id: str) -> str:
+    """The request id of the cancellation a booking made when its organisation had just left."""
+    return f"{request_id[:120]}:left"
+
+
 def new_booking_id(request_id: str | None) -> UUID:
     """The id a BookSpace request gets: a retry of the same request names the same booking."""
     return booking_id_for(request_id) if request_id else uuid.uuid4()
@@ -107,6 +112,7 @@ class BookingsCommands:
         self._spaces = CommandHandler(store, registry, SPACE_DECIDER)
         self._days = CommandHandler(store, registry, SPACE_DAY_DECIDER)
         self._organisations = CommandHandler(store, registry, ORGANISATION_DECIDER)
+        self._store = store
         self._facts = facts
         self._quota_locks = StreamLocks()  # per organisation, for its quota-bound bookings
 
@@ -139,8 +145,12 @@ class BookingsCommands:
 
     async def _book(self, command: BookSpace, meta: RequestMeta) -> CommandOutcome:
         outcome = await self._decide_booking(command, meta)
-        await self._unless_member_left(command, meta)
-        return outcome
+        if not outcome.duplicate:
+            await self._unless_member_left(command, meta)
+        elif meta.request_id and await self._store.lookup_request(_self_cancel(meta.request_id)):
+            # A retry answers what the first attempt answered: that booking cancelled itself.
+            await self._refuse_as_left(command)
+        return outcome  # a retry of a booking that stood answers it, whatever happened since
 
     async def _unless_member_left(self, command: BookSpace, meta: RequestMeta) -> None:
         """The booking is stored: if its organisation has left the collective meanwhile, and
@@ -150,7 +160,13 @@ class BookingsCommands:
             return
         cancel = CancelBooking(booking_id=command.booking_id, reason=cancellation_reason(departure.on, departure.reason))
         await self._days.run(space_day_stream_id(command.space_id, command.day), OnDay(cancel),
-                             RequestMeta(correlation_id=meta.correlation_id))
+                             RequestMeta(request_id=_self_cancel(meta.request_id) if meta.request_id else None,
+                                         correlation_id=meta.correlation_id))
+        await self._refuse_as_left(command)
+
+    async def _refuse_as_left(self, command: BookSpace) -> None:
+        departure = await self._facts.departure(command.organisation_id)
+        assert departure is not None
         raise NotAnActiveMember(f"organisation {command.organisation_id} left the collective on "
                                 f"{departure.on.isoformat()} while booking {command.booking_id} was being made: "
                                 "the booking is cancelled", subject=f"organisation {command.organisation_id}")
