@@ -89,6 +89,10 @@ class ServiceRuntime:
     async def start(self) -> GrpcServer | None:
         """Starts this process's parts; returns the gRPC server when this process serves one."""
         s = self.settings
+        if s.role == "split":  # first: its start-up (imports, joining the group) overlaps ours
+            self.worker_process = WorkerProcess(s.service_name)
+            await self.worker_process.start()
+            self._stops.append(("worker process", self.worker_process.stop))
         pool = await create_pool(s.postgres_dsn, min_size=2, max_size=s.db_pool_size)
         self._stops.append(("pool", pool.close))
         store = PostgresEventStore(pool, producer=s.service_name, batch_window=s.append_batch_window)
@@ -104,10 +108,8 @@ class ServiceRuntime:
         await kafka.ensure_topics(s.kafka_bootstrap_servers, [s.events_topic, s.dlq_topic])
         if self.runs_worker:
             await self._start_worker(infra)
-        if s.role == "split":
-            self.worker_process = WorkerProcess(s.service_name)
-            await self.worker_process.start()
-            self._stops.append(("worker process", self.worker_process.stop))
+        if self.worker_process is not None:
+            await self.worker_process.wait_ready()
         if self.runs_api:
             await self._start_api(infra)
         log.info("service.started", service=s.service_name, role=s.role,

@@ -33,10 +33,13 @@ class WorkerProcess:
         self._ready = asyncio.Event()
 
     async def start(self) -> None:
-        """Returns once the worker is ready, so the API reports SERVING only when a query with a
-        consistency token can be answered (the first consumer-group join takes seconds)."""
+        """Starts the worker (its start-up then overlaps the API's own); see wait_ready."""
         await self._spawn()
         self._watch = asyncio.create_task(self._keep_running(), name=f"{self.service}-worker-watch")
+
+    async def wait_ready(self) -> None:
+        """Returns once the worker is ready, so the API reports SERVING only when a query with a
+        consistency token can be answered (the first consumer-group join takes seconds)."""
         try:
             await asyncio.wait_for(self._ready.wait(), READY_TIMEOUT)
         except asyncio.TimeoutError:

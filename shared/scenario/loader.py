@@ -28,12 +28,16 @@ from lab27.funding.v1 import funding_pb2_grpc
 from lab27.membership.v1 import membership_pb2 as me
 from lab27.membership.v1 import membership_pb2_grpc
 from shared.application.consistency import decode_token, encode_token, merged
+from shared.grpc.client import retry_delay
 from shared.scenario import article
 
 PREFIX = "scenario"
 DEFAULT_ENDPOINTS = {"membership": "127.0.0.1:50051", "cohorts": "127.0.0.1:50052",
                      "funding": "127.0.0.1:50053", "bookings": "127.0.0.1:50054"}
 CALL_TIMEOUT = 30.0
+IN_FLIGHT = 32
+RETRIES = 20
+RETRIED = (grpc.StatusCode.RESOURCE_EXHAUSTED, grpc.StatusCode.UNAVAILABLE)
 
 
 def day(value: date) -> common_pb2.Date:
@@ -80,16 +84,20 @@ class Loaded:
 
 
 class Loader:
-    def __init__(self, stubs: Stubs) -> None:
+    """``in_flight``: calls at once at most (well under a service's admission bound)."""
+
+    def __init__(self, stubs: Stubs, in_flight: int = IN_FLIGHT) -> None:
         self.stubs = stubs
         self.loaded = Loaded()
         self._positions: dict[str, int] = {}
+        self._gate = asyncio.Semaphore(in_flight)
 
     async def call(self, method: Callable[..., Awaitable[Any]], request: Any) -> Any:
         """Send ``request`` (with the token so far, when it takes one); merge the reply's token."""
         if "consistency_token" in request.DESCRIPTOR.fields_by_name:
             request.consistency_token = encode_token(self._positions)
-        reply = await method(request, timeout=CALL_TIMEOUT)
+        async with self._gate:
+            reply = await self._send(method, request)
         self.loaded.calls += 1
         result = getattr(reply, "result", None)
         if result is not None and result.consistency_token:
@@ -98,16 +106,27 @@ class Loader:
         self.loaded.token = encode_token(self._positions)
         return reply
 
+    @staticmethod
+    async def _send(method: Callable[..., Awaitable[Any]], request: Any) -> Any:
+        """As a good client does: an overloaded or briefly unavailable service is retried (same
+        request id, so nothing is done twice) after the delay it asks for."""
+        for attempt in range(RETRIES):
+            try:
+                return await method(request, timeout=CALL_TIMEOUT)
+            except grpc.aio.AioRpcError as error:
+                if error.code() not in RETRIED or attempt == RETRIES - 1:
+                    raise
+                await asyncio.sleep(retry_delay(error) or 0.1)
+        raise AssertionError("unreachable")
+
     async def load(self) -> Loaded:
+        """Each step after what it depends on; independent ones at once (a cohort's own
+        commands are decided one after the other by cohorts anyway)."""
         await self.members()
-        await self.grant()
-        for lab in article.LABS:
-            await self.lab(lab)
-        for workshop in article.WORKSHOPS:
-            await self.workshop(workshop)
-        await self.allocations()
-        await self.venue()
-        await self.departure()
+        await self._all([self.grant(), *(self.lab(lab) for lab in article.LABS),
+                         *(self.workshop(w) for w in article.WORKSHOPS), self.venue()])
+        await self.allocations()  # after the labs started: their first tranches are due at once
+        await self.departure()  # after the bookings it cancels
         return self.loaded
 
     # --- membership -------------------------------------------------------------------------
@@ -185,29 +204,30 @@ class Loader:
         await self.call(self.stubs.cohorts.StartCohort, co.StartCohortRequest(
             request_id=f"{step}:start", cohort_id=cohort_id, effective_date=day(lab.started_on)))
         withdrawn = agents[:lab.withdrawals]  # some drop out after a few weeks
-        for i, agent_id in enumerate(withdrawn):
-            await self.call(self.stubs.cohorts.WithdrawAgent, co.WithdrawAgentRequest(
-                request_id=f"{step}:withdraw:{i}", cohort_id=cohort_id, agent_id=agent_id,
-                reason="a trouvé la démarche trop compliquée", effective_date=day(lab.started_on + timedelta(weeks=4))))
-        for sprint_start, prototype, outcome in lab.sprints:
+        await self._all(self.call(self.stubs.cohorts.WithdrawAgent, co.WithdrawAgentRequest(
+            request_id=f"{step}:withdraw:{i}", cohort_id=cohort_id, agent_id=agent_id,
+            reason="a trouvé la démarche trop compliquée", effective_date=day(lab.started_on + timedelta(weeks=4))))
+            for i, agent_id in enumerate(withdrawn))
+        for sprint_start, prototype, outcome in lab.sprints:  # numbered in the order they happen
             await self.call(self.stubs.cohorts.RecordSprint, co.RecordSprintRequest(
                 request_id=f"{step}:sprint:{sprint_start}", cohort_id=cohort_id, starts_on=day(sprint_start),
                 prototype=prototype, outcome=co.SprintOutcome.Value(f"SPRINT_OUTCOME_{outcome.upper()}")))
         staying = agents[lab.withdrawals:]
-        for i, agent_id in enumerate(staying):  # 35 to 40 days each over the programme
-            for j, days in enumerate((12, 12, 11 + i % 5)):
-                await self.call(self.stubs.cohorts.LogAbsence, co.LogAbsenceRequest(
-                    request_id=f"{step}:absence:{i}:{j}", cohort_id=cohort_id, agent_id=agent_id,
-                    absence_date=day(lab.started_on + timedelta(weeks=2 + 8 * j)), days=days))
+        await self._all(  # 35 to 40 days each over the programme
+            self.call(self.stubs.cohorts.LogAbsence, co.LogAbsenceRequest(
+                request_id=f"{step}:absence:{i}:{j}", cohort_id=cohort_id, agent_id=agent_id,
+                absence_date=day(lab.started_on + timedelta(weeks=2 + 8 * j)), days=days))
+            for i, agent_id in enumerate(staying) for j, days in enumerate((12, 12, 11 + i % 5)))
         if lab.completed_on is None:
             return
         await self.call(self.stubs.cohorts.CompleteCohort, co.CompleteCohortRequest(
             request_id=f"{step}:complete", cohort_id=cohort_id, effective_date=day(lab.completed_on)))
         outcomes = (co.RETURN_OUTCOME_REINTEGRATED, co.RETURN_OUTCOME_NEW_ROLE, co.RETURN_OUTCOME_DIFFICULT)
-        for i, agent_id in enumerate(staying):  # the hard part: the return to their service
-            await self.call(self.stubs.cohorts.RecordReturnToService, co.RecordReturnToServiceRequest(
+        await self._all(  # the hard part: the return to their service
+            self.call(self.stubs.cohorts.RecordReturnToService, co.RecordReturnToServiceRequest(
                 request_id=f"{step}:return:{i}", cohort_id=cohort_id, agent_id=agent_id,
                 outcome=outcomes[i % 3], effective_date=day(lab.completed_on + timedelta(days=14))))
+            for i, agent_id in enumerate(staying))
 
     async def workshop(self, workshop: article.Workshop) -> None:
         step = f"{PREFIX}:workshop:{workshop.on}"
@@ -239,7 +259,7 @@ class Loader:
     # --- bookings ---------------------------------------------------------------------------
 
     async def venue(self) -> None:
-        for space in article.SPACES:
+        async def register(space: article.Space) -> None:
             windows = [bk.OpeningWindow(weekday=d, opens=bk.LocalTime(hours=space.opens[0], minutes=space.opens[1]),
                                         closes=bk.LocalTime(hours=space.closes[0], minutes=space.closes[1]))
                        for d in space.days]
@@ -248,17 +268,20 @@ class Loader:
                 opening_hours=bk.OpeningHours(windows=windows), min_length_minutes=space.min_minutes,
                 max_length_minutes=space.max_minutes))
             self.loaded.spaces[space.name] = reply.space_id
-            for closed, reason in article.CLOSED_DAYS:
-                await self.call(self.stubs.bookings.CloseSpaceDay, bk.CloseSpaceDayRequest(
-                    request_id=f"{PREFIX}:closed:{space.name}:{closed}", space_id=reply.space_id, day=day(closed),
-                    reason=reason))
-        for booking in article.BOOKINGS:
+            await self._all(self.call(self.stubs.bookings.CloseSpaceDay, bk.CloseSpaceDayRequest(
+                request_id=f"{PREFIX}:closed:{space.name}:{closed}", space_id=reply.space_id, day=day(closed),
+                reason=reason)) for closed, reason in article.CLOSED_DAYS)
+
+        async def book(booking: article.Booking) -> None:
             reply = await self.call(self.stubs.bookings.BookSpace, bk.BookSpaceRequest(
                 request_id=f"{PREFIX}:booking:{booking.key}", space_id=self.loaded.spaces[booking.space],
                 organisation_id=self.loaded.members[booking.organisation], day=day(booking.day),
                 start=bk.LocalTime(hours=booking.start[0], minutes=booking.start[1]),
                 length_minutes=booking.minutes, title=booking.title, attendance=booking.attendance))
             self.loaded.bookings[booking.key] = reply.booking_id
+
+        await self._all(register(space) for space in article.SPACES)
+        await self._all(book(booking) for booking in article.BOOKINGS)
 
     async def _all(self, calls: Iterable[Awaitable[Any]]) -> list[Any]:
         """Independent calls at once (each still carries the token of what came before them)."""

@@ -23,6 +23,10 @@ class EmbeddedBroker:
 
     kind: ClassVar[str] = "tansu"
     keeps_data: ClassVar[bool] = False  # memory only: a restart loses every topic and offset
+    # tansu holds a consumer's first group join for half its rebalance timeout (the session
+    # timeout here): 3 s with the 6 s default, which every worker start waited. A loopback
+    # broker on the same machine needs no such margin (Apache Kafka refuses under 6 s).
+    client_env: ClassVar[dict[str, str]] = {"KAFKA_SESSION_TIMEOUT_MS": "3000", "KAFKA_HEARTBEAT_INTERVAL_MS": "750"}
 
     @property
     def bootstrap_servers(self) -> str:

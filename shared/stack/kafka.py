@@ -107,6 +107,7 @@ class KafkaBroker:
 
     kind: ClassVar[str] = "kafka"
     keeps_data: ClassVar[bool] = True  # a restart keeps topics, records and group offsets
+    client_env: ClassVar[dict[str, str]] = {}  # its first group join is at once (no initial rebalance delay)
 
     @property
     def bootstrap_servers(self) -> str:

@@ -20,6 +20,7 @@ class Broker(Protocol):
 
     kind: str
     keeps_data: bool  # a restart keeps topics, records and group offsets (Kafka) or loses them (tansu)
+    client_env: dict[str, str]  # client settings its consumers should run with (environment variables)
 
     @property
     def bootstrap_servers(self) -> str: ...
@@ -118,6 +119,7 @@ class Stack:
 
     def service_env(self, service: str, grpc_port: int) -> dict[str, str]:
         return {
+            **(self.broker.client_env if self.broker is not None else {}),
             "SERVICE_NAME": service,
             "POSTGRES_DSN": self.postgres_dsn(service),
             "KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap_servers,

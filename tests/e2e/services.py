@@ -86,6 +86,7 @@ class ServiceProcess:
         assert self.broker is not None
         return {
             **os.environ,
+            **self.broker.client_env,
             "SERVICE_NAME": self.service,
             "POSTGRES_DSN": self.dsn,
             "KAFKA_BOOTSTRAP_SERVERS": self.broker.bootstrap_servers,
