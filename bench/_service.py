@@ -69,6 +69,25 @@ def cpu_snapshot(roots: tuple[int, ...] = ()) -> dict[int, tuple[str, float]]:
     return {pid: (_label(pid, stats[pid][1], stats[pid][2]), stats[pid][3]) for pid in mine}
 
 
+def parent_of(pid: int) -> int:
+    """``pid``'s parent (0 once it has gone)."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return 0
+
+
+def process_tree(root: int) -> set[int]:
+    """``root`` and every process below it (a service's API process and its worker)."""
+    parents = {int(e.name): parent_of(int(e.name)) for e in Path("/proc").iterdir() if e.name.isdigit()}
+    tree, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        tree.add(pid)
+        todo.extend(p for p, parent in parents.items() if parent == pid and p not in tree)
+    return tree
+
+
 def _label(pid: int, comm: str, cmdline: str) -> str:
     if pid == os.getpid():
         return "client"

@@ -32,12 +32,11 @@ import os
 import time
 import uuid
 from dataclasses import replace
-from pathlib import Path
 
 import grpc
 
 from bench._postgres import bench_brokers
-from bench._service import CpuMark, Running, cpu_mark, cpu_window, noop_server, services
+from bench._service import CpuMark, Running, cpu_mark, cpu_window, noop_server, process_tree, services
 from bench._stats import pct
 from bench.grpc_admissions import Figures, channels, drive, table
 from lab27.cohorts.v1 import cohorts_pb2 as cpb
@@ -130,23 +129,6 @@ class Enrolments:
 
 
 # --- 1. enrolments/s and CPU per enrolment ----------------------------------------------------------
-
-
-def process_tree(root: int) -> set[int]:
-    """``root`` and its descendants (the cohorts API and its worker)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-    tree, todo = set(), [root]
-    while todo:
-        pid = todo.pop()
-        tree.add(pid)
-        todo.extend(p for p, parent in parents.items() if parent == pid and p not in tree)
-    return tree
 
 
 def regrouped(mark: CpuMark, groups: dict[str, set[int]]) -> CpuMark:
@@ -289,7 +271,7 @@ async def reaction_lag(running: dict[str, Running], samples: int) -> None:
                 lags.append(answered - replied)
                 own.append(member_seen - answered)
                 alone.append(time.perf_counter() - member_seen)
-    print(f"\n| from a LeaveMember reply until ... (one departure at a time) | samples | p50 ms | p99 ms |")
+    print("\n| from a LeaveMember reply until ... (one departure at a time) | samples | p50 ms | p99 ms |")
     print("|---|---|---|---|")
     print(f"| a cohorts GetCohort with its token shows the cohort on hold | {len(lags)} | {pct(lags, .5) * 1000:.2f} "
           f"| {pct(lags, .99) * 1000:.2f} |")

@@ -30,11 +30,10 @@ import os
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import grpc
 
-from bench._service import Running, cpu_mark, cpu_window, noop_server, services
+from bench._service import Running, cpu_mark, cpu_window, noop_server, process_tree, services
 from bench._stats import pct
 from bench.grpc_admissions import channels, drive
 from lab27.common.v1 import common_pb2
@@ -57,23 +56,6 @@ JULY_2017 = common_pb2.Date(year=2017, month=7, day=1)
 
 def eur(cents: int) -> common_pb2.Money:
     return common_pb2.Money(amount_cents=cents, currency="EUR")
-
-
-def descendants(root: int) -> set[int]:
-    """``root`` and every process below it (the API process and its worker)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-    mine, todo = set(), [root]
-    while todo:
-        pid = todo.pop()
-        mine.add(pid)
-        todo += [p for p, parent in parents.items() if parent == pid and p not in mine]
-    return mine
 
 
 @dataclass
@@ -100,7 +82,7 @@ def _by_service(start, end, running: dict[str, Running]) -> tuple[float, dict[st
     wall, cores = cpu_window(start, end)
     cores.pop("service", None)
     for name, proc in running.items():
-        pids = descendants(proc.pid)
+        pids = process_tree(proc.pid)
         cores[name] = sum(cpu - start.processes.get(pid, (label, 0.0))[1]
                           for pid, (label, cpu) in end.processes.items() if pid in pids) / wall
     return wall, cores

@@ -30,6 +30,7 @@ from shared.stack.kafka import unavailable_reason
 from shared.stack.stack import BROKER_KINDS, Broker, Stack, embedded_broker
 from tests._db import admin_dsn, create_database, database_dsn, drop_database
 
+pytest_plugins = ["tests._leaked_threads"]
 ROOT = Path(__file__).resolve().parent.parent
 BROKERS_ENV = "LAB27_TEST_BROKERS"
 _TIERS = pytest.StashKey[list]()

@@ -104,7 +104,17 @@ class ProjectionRunner:
         return self.waiters[projection]
 
     async def start(self) -> None:
-        """Install schemas, then start consuming; returns once partitions are assigned."""
+        """Install schemas, then start consuming; returns once partitions are assigned.
+
+        A start that fails part-way stops what it started: faust's consumer runs in a
+        non-daemon thread of its own, and one left behind keeps its process from exiting."""
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
         if self.pool is None:
             self.pool = await create_pool(self.dsn, min_size=1, max_size=4)
         async with self.pool.acquire() as conn:
@@ -131,23 +141,39 @@ class ProjectionRunner:
         self._end_watch = asyncio.create_task(self._watch_log_ends(), name=f"{self.app_id}-log-ends")
 
     async def stop(self) -> None:
+        """Stops every part that was started, each even when an earlier one fails to stop."""
+        steps = [("log-end watch", self._stop_end_watch), ("log tail", self._tail.stop),
+                 ("faust app", self._stop_app), ("dead letters", self.dead_letters.stop),
+                 *((f"waiter {name}", waiter.stop) for name, waiter in self.waiters.items()),
+                 ("pool", self._close_own_pool)]
+        failures = []
+        for name, step in steps:
+            try:
+                await step()
+            except Exception as exc:  # noqa: BLE001 - the remaining parts must still stop
+                log.warning("runner %s: stopping %s failed: %r", self.app_id, name, exc)
+                failures.append(exc)
+        if self._datadir:
+            shutil.rmtree(self._datadir, ignore_errors=True)
+        if failures:
+            raise failures[0]
+
+    async def _stop_end_watch(self) -> None:
         if self._end_watch is not None:
             self._end_watch.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._end_watch
             self._end_watch = None
-        await self._tail.stop()
-        if self._app is not None:
-            await self._app.stop()
-            self._app = None
-        await self.dead_letters.stop()
-        for waiter in self.waiters.values():
-            await waiter.stop()
+
+    async def _stop_app(self) -> None:
+        app, self._app = self._app, None
+        if app is not None:
+            await app.stop()
+
+    async def _close_own_pool(self) -> None:
         if self._owns_pool and self.pool is not None:
-            await self.pool.close()
-            self.pool = None
-        if self._datadir:
-            shutil.rmtree(self._datadir, ignore_errors=True)
+            pool, self.pool = self.pool, None
+            await pool.close()
 
     async def __aenter__(self) -> "ProjectionRunner":
         await self.start()

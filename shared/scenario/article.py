@@ -22,7 +22,7 @@ member of the collective that leaves it (to show its later bookings cancelled).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 ASSOCIATION, COLLECTIVE = "association", "halles_civiques"

@@ -18,7 +18,7 @@ from aiokafka import TopicPartition
 from shared.domain.errors import Unavailable
 from shared.events.base import DomainEvent
 from shared.events.codec import decode_value
-from shared.events.envelope import Envelope, NewEvent
+from shared.events.envelope import NewEvent
 from shared.events.registry import EventRegistry
 from shared.eventstore.postgres import PostgresEventStore
 from shared.kafka import consumer
