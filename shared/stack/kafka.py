@@ -79,8 +79,14 @@ def fetch_jars(cache: Path = CACHE) -> Path:
 
 
 def _cluster_id() -> str:
-    """A Kafka Uuid as StorageTool's random-uuid prints it (16 bytes, url-safe base64, no padding)."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+    """A Kafka Uuid as StorageTool's random-uuid prints it (16 bytes, url-safe base64, no padding).
+
+    Never one that starts with "-": StorageTool's argument parser would take it for an option
+    ("argument --cluster-id/-t: expected one argument", one format in 64). Kafka's own
+    Uuid.randomUuid() skips those for the same reason."""
+    while (cluster_id := base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()).startswith("-"):
+        pass
+    return cluster_id
 
 
 _LOG4J = """\

@@ -60,3 +60,18 @@ def test_the_kafka_broker_is_configured_as_compose_runs_it(tmp_path: Path) -> No
     assert props["auto.create.topics.enable"] == "false"
     assert props["group.initial.rebalance.delay.ms"] == "0"
     assert props["offsets.topic.replication.factor"] == props["transaction.state.log.replication.factor"] == "1"
+
+
+def test_kafka_cluster_ids_never_start_with_a_dash(monkeypatch) -> None:
+    """StorageTool's parser takes "-t -abc…" for two options: such an id failed one format in 64."""
+    import uuid
+
+    from shared.stack import kafka
+
+    dash_first = uuid.UUID(bytes=b"\xfb" + bytes(15))  # url-safe base64 of 0xfb… starts with "-"
+    ids = iter([dash_first, dash_first, uuid.UUID(int=1)])
+    monkeypatch.setattr(kafka.uuid, "uuid4", lambda: next(ids))
+    cluster_id = kafka._cluster_id()
+    assert not cluster_id.startswith("-")
+    assert len(cluster_id) == 22
+    assert next(ids, None) is None  # both dash-first ids were drawn and skipped
