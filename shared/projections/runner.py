@@ -37,6 +37,7 @@ from shared.reactions.reaction import Executor, Reaction
 from shared.settings import KafkaClientProfile
 
 log = logging.getLogger(__name__)
+APP_STOP_TIMEOUT = 20.0  # seconds
 
 
 class ProjectionRunner:
@@ -166,9 +167,18 @@ class ProjectionRunner:
             self._end_watch = None
 
     async def _stop_app(self) -> None:
+        """faust's stop, bounded: with the broker gone it can wait for ever (it swallows a
+        cancellation), and what comes after it must still be stopped. Offsets are only a hint
+        (the checkpoints in Postgres decide), so an unfinished stop loses nothing."""
         app, self._app = self._app, None
-        if app is not None:
-            await app.stop()
+        if app is None:
+            return
+        stopping = asyncio.ensure_future(app.stop())
+        done, _ = await asyncio.wait({stopping}, timeout=APP_STOP_TIMEOUT)
+        if not done:
+            stopping.cancel()
+            raise TimeoutError(f"faust app {self.app_id} did not stop within {APP_STOP_TIMEOUT:g} s")
+        stopping.result()
 
     async def _close_own_pool(self) -> None:
         if self._owns_pool and self.pool is not None:
