@@ -1,4 +1,5 @@
-"""Throw-away databases on the session's Postgres: admin DSN, create, drop."""
+"""Throw-away databases on the session's Postgres (admin DSN, create, drop), and a test's own
+look at a database: fetch and execute on a connection of their own, never the service's API."""
 from __future__ import annotations
 
 import asyncpg
@@ -18,16 +19,25 @@ def database_dsn(admin: str, name: str) -> str:
 
 
 async def create_database(admin: str, name: str) -> None:
-    await _execute(admin, f'CREATE DATABASE "{name}"')
+    await execute(admin, f'CREATE DATABASE "{name}"')
 
 
 async def drop_database(admin: str, name: str) -> None:
-    await _execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-async def _execute(dsn: str, sql: str) -> None:
+async def execute(dsn: str, sql: str) -> None:
     conn = await asyncpg.connect(dsn)
     try:
         await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+async def fetch(dsn: str, sql: str, *args) -> list[dict]:
+    """The query's rows as dicts (fault injection's proof reads the database directly)."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        return [dict(r) for r in await conn.fetch(sql, *args)]
     finally:
         await conn.close()

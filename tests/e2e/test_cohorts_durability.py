@@ -17,7 +17,6 @@ from datetime import date
 from pathlib import Path
 from uuid import UUID
 
-import asyncpg
 import grpc
 import pytest
 
@@ -28,6 +27,7 @@ from shared.grpc.client import retry_delay
 from shared.kafka import producer
 from shared.stack.postgres import _bin
 from services.cohorts.application.personal_data import unseal
+from tests._db import execute, fetch
 from tests.e2e.cohorts_calls import (
     admit,
     cpb,
@@ -53,21 +53,6 @@ MEMBERSHIP_TOPIC, COHORTS_TOPIC = "lab27.membership.events", "lab27.cohorts.even
 REACTION = "cohorts_host_left"
 
 
-async def fetch(dsn: str, sql: str, *args) -> list[asyncpg.Record]:
-    """The test's own look at a database (never the service's API)."""
-    conn = await asyncpg.connect(dsn)
-    try:
-        return await conn.fetch(sql, *args)
-    finally:
-        await conn.close()
-
-
-async def execute(dsn: str, sql: str) -> None:
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
 
 
 async def read_with_token(call, timeout: float = 60.0):
@@ -195,8 +180,7 @@ async def test_a_departed_host_s_cohorts_go_on_hold_once(system):
 
 
 async def stored_events(system) -> list[dict]:
-    rows = await fetch(system.cohorts.dsn, "SELECT stream_id, version, type FROM events ORDER BY position")
-    return [dict(r) for r in rows]
+    return await fetch(system.cohorts.dsn, "SELECT stream_id, version, type FROM events ORDER BY position")
 
 
 # --- forgetting an agent ----------------------------------------------------------------------------

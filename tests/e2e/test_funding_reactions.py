@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import uuid
 
-import asyncpg
 import pytest
 from aiokafka import TopicPartition
 
@@ -26,6 +25,7 @@ from lab27.membership.v1 import membership_pb2 as mpb
 from shared.application.consistency import decode_token, encode_token, merged
 from shared.kafka import consumer, fetches_until_empty, producer
 from shared.settings import events_topic
+from tests._db import execute, fetch
 from tests.e2e.membership_process import admit_request, rid
 from tests.e2e.services import System
 
@@ -269,18 +269,3 @@ STORED = "SELECT stream_id, version, type FROM events ORDER BY position"
 REACTIONS = ("funding_tranches_due", "funding_departures")
 
 
-async def fetch(dsn: str, sql: str) -> list[dict]:
-    """Fault injection and its proof read funding's database directly (never to drive it)."""
-    conn = await asyncpg.connect(dsn)
-    try:
-        return [dict(r) for r in await conn.fetch(sql)]
-    finally:
-        await conn.close()
-
-
-async def execute(dsn: str, sql: str) -> None:
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
