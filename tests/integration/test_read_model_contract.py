@@ -187,3 +187,19 @@ async def test_every_way_of_building_a_read_model_gives_the_same_tables(
             await store.close()
         for database in extra:
             await drop_database(admin, database)
+
+
+def test_every_read_model_of_every_service_is_a_case() -> None:
+    """A read model a service declares but CASES forgets would skip the contract unnoticed."""
+    import importlib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    declared = {}  # by identity: two services may each have a read model named membership_view
+    for path in sorted(root.glob("services/*/projections/*.py")):
+        module = importlib.import_module(".".join(path.relative_to(root).with_suffix("").parts))
+        declared |= {id(value): f"{module.__name__}.{value.name}" for value in vars(module).values()
+                     if isinstance(value, ReadModel)}
+    assert len(declared) >= 9
+    tested = {id(case.model) for case in CASES.values()}
+    assert sorted(name for key, name in declared.items() if key not in tested) == []
