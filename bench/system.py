@@ -48,6 +48,7 @@ from lab27.bookings.v1 import bookings_pb2 as bpb
 from lab27.cohorts.v1 import cohorts_pb2 as cpb
 from lab27.common.v1 import common_pb2
 from lab27.funding.v1 import funding_pb2 as fpb
+from lab27.funding.v1 import funding_pb2_grpc
 from lab27.membership.v1 import membership_pb2 as mpb
 from shared.grpc.api import date_proto
 from shared.scenario.loader import Stubs
@@ -183,7 +184,6 @@ class Mixed:
         self.take["cohorts"] = lambda e=cohorts_bench.Enrolments(cohort_ids, tag): e.take()[1]
         members, token, _row = await funding_bench.admit_members(s, 400, f"system-{tag}")
         async with grpc.aio.insecure_channel(s["funding"].target) as channel:
-            from lab27.funding.v1 import funding_pb2_grpc
             stub = funding_pb2_grpc.FundingServiceStub(channel)
             grants = [await funding_bench.award(stub, f"Fondation {tag} {i}", 1000) for i in range(4)]
         allocations = iter([funding_bench.allocation(g, m, token) for m in members for g in grants])
