@@ -29,7 +29,7 @@ from shared.events.registry import EventRegistry
 from shared.eventstore.postgres import PostgresEventStore
 from shared.projections import EventMeta, ReadModel, Row, Table, schema
 from shared.projections.applier import apply_events
-from shared.projections.rebuild import RowDecoder, rebuild
+from shared.projections.rebuild import RowDecoder, heap_frozen_page_by_page, rebuild
 from shared.projections.store_pages import StorePages, row_pages
 from shared.projections.tables import shapes_of
 
@@ -70,9 +70,11 @@ async def read_and_decode(pages: StorePages, registry: EventRegistry) -> float:
     decoder = RowDecoder(registry, {"Deposited"})
     started = time.perf_counter()
     count = 0
-    async for page in row_pages(pages, 0, PAGE):
-        decoder.decode(page)
-        count += len(page)
+    with heap_frozen_page_by_page() as freeze:  # as the fold does
+        async for page in row_pages(pages, 0, PAGE):
+            freeze()
+            decoder.decode(page)
+            count += len(page)
     assert count == EVENTS, (count, EVENTS)
     return count / (time.perf_counter() - started)
 

@@ -72,12 +72,7 @@ async def apply_events(conn: asyncpg.Connection, model: ReadModel, target: str, 
         current = rows.rows[table_name]
         for row in await load_rows(conn, target, shape, keys):
             current[shape.table.key_of_row(row)] = row
-    failed = []
-    for index, (event, meta) in enumerate(items):
-        try:
-            rows.apply(event, meta)
-        except ApplyFailed as exc:
-            failed.append((index, exc))
+    failed = rows.apply_all(items)
     for table_name, keys in rows.touched.items():
         current = rows.rows[table_name]
         await write_rows(conn, target, shapes[table_name], {key: current[key] for key in keys})
