@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from operator import attrgetter, itemgetter
 from types import MappingProxyType
@@ -67,10 +67,24 @@ class EventMeta(NamedTuple):
 
     def at(self, key: Any) -> "EventMeta":
         """This meta for the row at ``key`` (``_replace`` costs three times as much)."""
-        return _new_tuple(EventMeta, (self[0], self[1], self[2], self[3], self[4], self[5], key))
+        return _new_tuple(self.__class__, (self[0], self[1], self[2], self[3], self[4], self[5], key))
+
+
+class StoredEventMeta(EventMeta):
+    """The meta of an event a fold read from its store: ``occurred_at`` is kept as the store
+    gave it, microseconds since the epoch, and made a datetime only when an apply function
+    asks for it. asyncpg makes each timestamptz a datetime by datetime arithmetic in Python,
+    a fifth of a fold's time when every event paid for it, and few read models read it."""
+
+    __slots__ = ()
+
+    @property
+    def occurred_at(self) -> datetime:  # type: ignore[override]
+        return _EPOCH + timedelta(microseconds=self[3])
 
 
 _new_tuple = tuple.__new__
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True, slots=True)

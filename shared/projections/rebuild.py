@@ -41,7 +41,7 @@ from shared.eventstore.base import pages
 from shared.kafka import consumer, fetches_until_empty
 from shared.projections import schema
 from shared.projections.applier import apply_events
-from shared.projections.readmodel import EventMeta, ReadModel, Rows
+from shared.projections.readmodel import EventMeta, ReadModel, Rows, StoredEventMeta
 from shared.projections.store_pages import StorePages, row_pages, scan_json
 from shared.projections.tables import TableShape, copy_rows, shapes_of
 
@@ -77,7 +77,8 @@ def rebuild_schema(name: str) -> str:
 
 class RowDecoder:
     """Rows ``(position, stream_id, version, type, schema_version, data, occurred_at, event_id)``
-    -> (event, EventMeta) pairs.
+    -> (event, EventMeta) pairs. ``occurred_at`` is a datetime (envelopes), or microseconds
+    since the epoch (store rows: the meta is a StoredEventMeta).
 
     ``data`` is JSON text (store rows: validated by pydantic-core's ``validate_json``, no dict
     in between) or an already parsed dict (topic envelopes). Old schema versions go through
@@ -115,7 +116,8 @@ class RowDecoder:
                 poison += 1
                 continue
             # tuple.__new__: EventMeta's own __new__ is one more Python call per event
-            keep((event, new(EventMeta, (stream_id, version, position, occurred_at, event_id, type_, None))))
+            meta = StoredEventMeta if occurred_at.__class__ is int else EventMeta  # store row or envelope
+            keep((event, new(meta, (stream_id, version, position, occurred_at, event_id, type_, None))))
         return decoded, poison
 
 

@@ -8,7 +8,8 @@ Two shapes:
   The rebuild's catch-up uses it.
 - ``read_rows`` gives only what a folding rebuild needs, ``REBUILD_COLUMNS``: no stream
   type, recording time or correlation ids to decode, ``data`` left as JSON text so the event
-  model parses it in pydantic-core (``model_validate_json``) without a Python dict in between.
+  model parses it in pydantic-core (``model_validate_json``) without a Python dict in between,
+  the business time as an integer.
   ``row_pages`` pages through them, fetching page k+1 while page k is being folded.
 """
 from __future__ import annotations
@@ -29,9 +30,11 @@ from shared.eventstore.decode import ENVELOPE_COLUMNS, envelopes_from_rows
 scan_json = json.scanner.make_scanner(json.JSONDecoder())
 _SELECT = f"SELECT {ENVELOPE_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2"
 
-# Row layout of read_rows, what shared.projections.rebuild.RowDecoder reads:
-# (position, stream_id, version, type, schema_version, data as JSON text, occurred_at, event_id)
-REBUILD_COLUMNS = "position, stream_id, version, type, schema_version, data::text, occurred_at, event_id"
+# Row layout of read_rows, what shared.projections.rebuild.RowDecoder reads: (position,
+# stream_id, version, type, schema_version, data as JSON text, occurred_at as microseconds
+# since the epoch (StoredEventMeta makes the datetime when it is read), event_id)
+REBUILD_COLUMNS = ("position, stream_id, version, type, schema_version, data::text, "
+                   "(extract(epoch FROM occurred_at) * 1000000)::int8, event_id")
 _SELECT_ROWS = f"SELECT {REBUILD_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2"
 _SELECT_ROWS_UNTIL = (f"SELECT {REBUILD_COLUMNS} FROM events WHERE position > $1 AND position <= $3 "
                       "ORDER BY position LIMIT $2")

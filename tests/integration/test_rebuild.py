@@ -10,7 +10,7 @@ live runner must carry on from the swapped checkpoint (new events applied once).
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import asyncpg
 import pytest
@@ -28,10 +28,14 @@ from services.membership.domain import (
 from services.membership.projections.directory import MEMBER_DIRECTORY
 from shared.contracts.membership import Contact, MemberAdmitted, Scheme, identity_key, member_id_for
 from shared.db import create_pool
+from shared.events.base import DomainEvent
 from shared.events.envelope import NewEvent
+from shared.events.registry import EventRegistry
 from shared.eventstore.postgres import PostgresEventStore
 from shared.projections import ProjectionRunner, ReadModel
-from shared.projections.rebuild import rebuild
+from shared.projections.readmodel import StoredEventMeta
+from shared.projections.rebuild import RowDecoder, rebuild
+from shared.projections.store_pages import StorePages
 from shared.relay import Relay, events_topic
 from tests.integration.test_relay_projection import open_store
 
@@ -212,3 +216,31 @@ async def test_rebuild_beside_a_runner_it_cannot_pause_loses_nothing(fresh_dsn: 
     finally:
         await store.close()
         await other.close()
+
+
+async def test_a_fold_reads_each_event_s_business_time_to_the_microsecond(fresh_dsn: str) -> None:
+    """The fold reads occurred_at as microseconds since the epoch (StoredEventMeta): it must
+    give the very datetime the store's envelopes give, before 1970, across 2038, in any zone."""
+    service = f"m{uuid.uuid4().hex[:10]}"
+    store = await open_store(fresh_dsn, service)
+    instants = [datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+                datetime(2019, 3, 14, 9, 26, 53, 589793, tzinfo=UTC),
+                datetime(2038, 1, 19, 3, 14, 8, 1, tzinfo=UTC),
+                datetime(2026, 12, 1, 16, 0, 0, 7, tzinfo=timezone(timedelta(hours=-9, minutes=-30)))]
+    try:
+        await store.append("clock-1", "bench.Clock", 0, [
+            NewEvent(event_id=uuid.uuid4(), type=Ticked.event_type, data={}, occurred_at=when)
+            for when in instants])
+        rows = await StorePages(store.pool, service).read_rows(0, 100)
+        pairs, poison = RowDecoder(EventRegistry([Ticked]), {"Ticked"}).decode(rows)
+        decoded = [meta for _, meta in pairs]
+        envelopes = await store.read_all(0, 100)
+        assert poison == 0 and all(isinstance(meta, StoredEventMeta) for meta in decoded)
+        assert [meta.occurred_at for meta in decoded] == [e.occurred_at for e in envelopes] == instants
+        assert [meta.at("k").occurred_at for meta in decoded] == instants
+    finally:
+        await store.close()
+
+
+class Ticked(DomainEvent):
+    event_type = "Ticked"
