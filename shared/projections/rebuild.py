@@ -26,7 +26,7 @@ import contextlib
 import gc
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -78,7 +78,7 @@ def rebuild_schema(name: str) -> str:
 class RowDecoder:
     """Rows ``(position, stream_id, version, type, schema_version, data, occurred_at, event_id)``
     -> (event, EventMeta) pairs. ``occurred_at`` is a datetime (envelopes), or microseconds
-    since the epoch (store rows: the meta is a StoredEventMeta).
+    since 2000-01-01 (store rows: the meta is a StoredEventMeta).
 
     ``data`` is JSON text (store rows: validated by pydantic-core's ``validate_json``, no dict
     in between) or an already parsed dict (topic envelopes). Old schema versions go through
@@ -231,20 +231,21 @@ class _Builder:
         self.report = report
         self.checkpoints: dict[str, int] = {}
 
-    async def fold(self, source: str, rows: Rows, pages: AsyncIterator[Sequence[Any]],
+    async def fold(self, source: str, rows: Rows, pages: AsyncGenerator[Sequence[Any], None],
                    freeze: Callable[[], None]) -> None:
         decoder = RowDecoder(self.model.sources[source], self.model.handled)
         report = self.report
-        async for page in pages:
-            if not page:  # pages come in increasing positions, all past the checkpoint
-                continue
-            freeze()
-            decoded, poison = decoder.decode(page)
-            failed = len(rows.apply_all(decoded))
-            self.checkpoints[source] = page[-1][0]
-            report.events += len(page)
-            report.applied += len(decoded) - failed
-            report.skipped_poison += poison + failed
+        async with contextlib.aclosing(pages):  # its connection given back even if a page fails
+            async for page in pages:
+                if not page:  # pages come in increasing positions, all past the checkpoint
+                    continue
+                freeze()
+                decoded, poison = decoder.decode(page)
+                failed = len(rows.apply_all(decoded))
+                self.checkpoints[source] = page[-1][0]
+                report.events += len(page)
+                report.applied += len(decoded) - failed
+                report.skipped_poison += poison + failed
 
     async def flush(self, rows: Rows) -> None:
         """The folded rows into the fresh tables, with the checkpoints, in one transaction."""
@@ -307,7 +308,7 @@ async def _next(iterator: AsyncIterator[list[Envelope]]) -> list[Envelope] | Non
 
 
 def _row_source(source: str, stores: Mapping[str, EventPages], bootstrap: str | None, page_size: int,
-                builder: _Builder) -> AsyncIterator[Sequence[Any]]:
+                builder: _Builder) -> AsyncGenerator[Sequence[Any], None]:
     """Row pages for a fold: the store's lean rows when it has a pool, else envelopes as rows."""
     after = builder.checkpoints.get(source, 0)
     store = stores.get(source)
@@ -323,7 +324,7 @@ def _row_source(source: str, stores: Mapping[str, EventPages], bootstrap: str | 
     return _as_rows(_topic_pages(bootstrap, source, page_size, builder), after)
 
 
-async def _as_rows(pages: AsyncIterator[list[Envelope]], after: int) -> AsyncIterator[Sequence[Any]]:
+async def _as_rows(pages: AsyncIterator[list[Envelope]], after: int) -> AsyncGenerator[Sequence[Any], None]:
     """Envelopes as rows, each position once and increasing (a topic may hold duplicates)."""
     last = after
     async for page in pages:

@@ -35,7 +35,7 @@ from shared.eventstore.postgres import PostgresEventStore
 from shared.projections import ProjectionRunner, ReadModel
 from shared.projections.readmodel import StoredEventMeta
 from shared.projections.rebuild import RowDecoder, rebuild
-from shared.projections.store_pages import StorePages
+from shared.projections.store_pages import StorePages, row_pages
 from shared.relay import Relay, events_topic
 from tests.integration.test_relay_projection import open_store
 
@@ -219,10 +219,12 @@ async def test_rebuild_beside_a_runner_it_cannot_pause_loses_nothing(fresh_dsn: 
 
 
 async def test_a_fold_reads_each_event_s_business_time_to_the_microsecond(fresh_dsn: str) -> None:
-    """The fold reads occurred_at as microseconds since the epoch (StoredEventMeta): it must
-    give the very datetime the store's envelopes give, before 1970, across 2038, in any zone."""
+    """The fold reads occurred_at as Postgres's microseconds since 2000 (StoredEventMeta): it must
+    give the very datetime the store's envelopes give, before 1970, across 2038, in any zone;
+    and the store's one connection must read datetimes again afterwards, even when a fold
+    stops part-way."""
     service = f"m{uuid.uuid4().hex[:10]}"
-    store = await open_store(fresh_dsn, service)
+    store = await open_store(fresh_dsn, service, max_size=1)
     instants = [datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
                 datetime(2019, 3, 14, 9, 26, 53, 589793, tzinfo=UTC),
                 datetime(2038, 1, 19, 3, 14, 8, 1, tzinfo=UTC),
@@ -238,6 +240,10 @@ async def test_a_fold_reads_each_event_s_business_time_to_the_microsecond(fresh_
         assert poison == 0 and all(isinstance(meta, StoredEventMeta) for meta in decoded)
         assert [meta.occurred_at for meta in decoded] == [e.occurred_at for e in envelopes] == instants
         assert [meta.at("k").occurred_at for meta in decoded] == instants
+        pages = row_pages(StorePages(store.pool, service), 0, limit=1)
+        assert len(await anext(pages)) == 1
+        await pages.aclose()  # a fold that stops after its first page
+        assert await store.pool.fetchval("SELECT occurred_at FROM events ORDER BY position LIMIT 1") == instants[0]
     finally:
         await store.close()
 
