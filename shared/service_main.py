@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import sys
@@ -28,6 +29,9 @@ async def run_service(settings: ServiceSettings, create_runtime: Callable[[Servi
         REGISTRY.register(RuntimeCollector(runtime))
         start_http_server(port, addr=settings.grpc_host)
     server = await runtime.start()
+    # What start-up built (modules, protos, faust's app, grpc's server) lives as long as the
+    # process: frozen, the cyclic collector's full passes stop re-scanning it on every one.
+    gc.freeze()
     if server is None:  # a worker: nothing to serve, run until told to stop
         print(READY_LINE, flush=True)
         await _until_signal()
