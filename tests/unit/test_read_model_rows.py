@@ -136,7 +136,8 @@ def at(stream_id: str, event: DomainEvent) -> tuple[DomainEvent, EventMeta]:
 def opened_rows() -> Rows:
     rows = Rows(MODEL)
     assert rows.apply_all([at("a1", Opened(account="a1", owner="ana"))]) == []
-    rows.touched = {name: set() for name in rows.touched}
+    for keys in rows.touched.values():  # what the next events touch, from here
+        keys.clear()
     return rows
 
 
