@@ -6,11 +6,10 @@ Two shapes:
   json's C scanner directly (``json.loads`` first runs two whitespace regexes in Python,
   which cost more than the parse itself; jsonb::text never has surrounding whitespace).
   The rebuild's catch-up uses it.
-- ``read_rows`` gives only what a folding rebuild needs, ``REBUILD_COLUMNS``: no stream
+- ``row_pages`` gives only what a folding rebuild needs, ``REBUILD_COLUMNS``: no stream
   type, recording time or correlation ids to decode, ``data`` left as JSON text so the event
   model parses it in pydantic-core (``model_validate_json``) without a Python dict in between,
-  the business time as an integer.
-  ``row_pages`` pages through them, fetching page k+1 while page k is being folded.
+  the business time as an integer; page k+1 is fetched while page k is being folded.
 """
 from __future__ import annotations
 
@@ -32,11 +31,10 @@ from shared.eventstore.decode import ENVELOPE_COLUMNS, envelopes_from_rows
 scan_json = json.scanner.make_scanner(json.JSONDecoder())
 _SELECT = f"SELECT {ENVELOPE_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2"
 
-# Row layout of read_rows, what shared.projections.rebuild.RowDecoder reads: (position,
+# Row layout of row_pages, what shared.projections.rebuild.RowDecoder reads: (position,
 # stream_id, version, type, schema_version, data as JSON text, occurred_at as microseconds
 # since 2000-01-01 UTC (StoredEventMeta makes the datetime when it is read), event_id)
 REBUILD_COLUMNS = "position, stream_id, version, type, schema_version, data::text, occurred_at, event_id"
-_SELECT_ROWS = f"SELECT {REBUILD_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2"
 _SELECT_ROWS_UNTIL = (f"SELECT {REBUILD_COLUMNS} FROM events WHERE position > $1 AND position <= $3 "
                       "ORDER BY position LIMIT $2")
 
@@ -79,16 +77,9 @@ class StorePages:
         producer = self.producer
         return envelopes_from_rows(rows, producer, loads=_parse)
 
-    async def read_rows(self, after_position: int = 0, limit: int = 1000,
-                        until_position: int | None = None) -> Sequence[Any]:
-        """asyncpg Records laid out as REBUILD_COLUMNS, position order."""
-        async with integer_times(self.pool) as conn:
-            return await _rows(conn, after_position, limit, until_position)
 
-
-async def _rows(conn: asyncpg.Connection, after: int, limit: int, until: int | None) -> Sequence[Any]:
-    if until is None:
-        return await conn.fetch(_SELECT_ROWS, after, limit)
+async def _rows(conn: asyncpg.Connection, after: int, limit: int, until: int) -> Sequence[Any]:
+    """asyncpg Records laid out as REBUILD_COLUMNS, position order."""
     return await conn.fetch(_SELECT_ROWS_UNTIL, after, limit, until)
 
 

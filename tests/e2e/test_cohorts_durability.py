@@ -53,8 +53,6 @@ MEMBERSHIP_TOPIC, COHORTS_TOPIC = "lab27.membership.events", "lab27.cohorts.even
 REACTION = "cohorts_host_left"
 
 
-
-
 async def read_with_token(call, timeout: float = 60.0):
     """A token query while the service recovers from a restart: UNAVAILABLE (not caught up
     within the service's bounded wait) is retried until ``timeout``; any other error fails."""

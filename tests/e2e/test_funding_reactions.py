@@ -267,5 +267,3 @@ async def test_both_topics_redelivered_then_replayed_from_the_beginning_change_n
 
 STORED = "SELECT stream_id, version, type FROM events ORDER BY position"
 REACTIONS = ("funding_tranches_due", "funding_departures")
-
-

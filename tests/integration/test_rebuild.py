@@ -233,7 +233,7 @@ async def test_a_fold_reads_each_event_s_business_time_to_the_microsecond(fresh_
         await store.append("clock-1", "bench.Clock", 0, [
             NewEvent(event_id=uuid.uuid4(), type=Ticked.event_type, data={}, occurred_at=when)
             for when in instants])
-        rows = await StorePages(store.pool, service).read_rows(0, 100)
+        rows = [row async for page in row_pages(StorePages(store.pool, service), 0, limit=100) for row in page]
         pairs, poison = RowDecoder(EventRegistry([Ticked]), {"Ticked"}).decode(rows)
         decoded = [meta for _, meta in pairs]
         envelopes = await store.read_all(0, 100)
