@@ -53,7 +53,7 @@ def launch(data: Path, broker_kind: str) -> tuple[subprocess.Popen, dict[str, st
         lines.append(line.rstrip("\n"))
         if m := re.match(r"(\w+)\s+grpc://(\S+)\s+(.*)", line):
             printed[m[1]] = m[2]
-            assert m[3].strip() == "ready", line
+            assert m[3].strip() == "ready", f"{line}{log_tail(data / f'{m[1]}.log')}"
         if "lab27 is running" in line or time.monotonic() > deadline:
             break
     return proc, printed, lines
@@ -78,6 +78,14 @@ class Running:
     @property
     def token(self) -> str:
         return (self.data / "scenario.loaded").read_text().strip()
+
+
+def log_tail(path: Path, lines: int = 40) -> str:
+    """The end of a service's log, for a failure message (the data folder is removed after)."""
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError as exc:
+        return f"(no log: {exc})"
 
 
 @pytest.fixture(scope="module")
